@@ -1,0 +1,1 @@
+"""The NHS Workforce Race Equality Standard (WRES) warehouse."""

@@ -1,0 +1,1 @@
+"""Reading the landing zone into the warehouse's raw schema, file contracts first."""

@@ -1,0 +1,79 @@
+"""Code lists of the WRES domain, read from the dbt seeds so that dbt and Python share one copy."""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+from wres.config import DBT_PROJECT_DIR
+
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+ETHNICITY_GROUPS = ("White", "BME", "Unknown")
+TRUST_TYPES = (
+    "Acute",
+    "Acute specialist",
+    "Mental health and learning disability",
+    "Community",
+    "Ambulance",
+    "Combined",
+)
+SURVEY_GENDERS = ("Female", "Male", "Non-binary", "Prefer to self-describe", "Prefer not to say")
+SURVEY_OCCUPATIONS = (
+    "Registered Nurses and Midwives",
+    "Nursing or Healthcare Assistants",
+    "Medical and Dental",
+    "Allied Health Professionals",
+    "Healthcare Scientists",
+    "Ambulance (operational)",
+    "Wider healthcare team",
+    "General Management",
+    "Other",
+)
+BOARD_ROLES = ("Executive", "Non-executive")
+
+
+def read_seed(name: str) -> list[dict[str, str]]:
+    with open(SEEDS_DIR / f"{name}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=None)
+def pay_bands() -> dict[str, tuple[str, ...]]:
+    """Staff group -> its pay bands, in band order."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for row in read_seed("pay_bands"):
+        groups.setdefault(row["staff_group"], []).append((int(row["band_order"]), row["pay_band"]))
+    return {group: tuple(band for _, band in sorted(bands)) for group, bands in groups.items()}
+
+
+@lru_cache(maxsize=None)
+def ethnic_categories() -> dict[str, str]:
+    """NHS Data Dictionary ethnic category code -> White / BME / Unknown."""
+    return {row["ethnic_category"]: row["ethnicity_group"] for row in read_seed("ethnic_categories")}
+
+
+@lru_cache(maxsize=None)
+def survey_ethnicities() -> dict[str, str]:
+    """Staff survey ethnicity label -> White / BME / Unknown."""
+    return {row["ethnicity_label"]: row["ethnicity_group"] for row in read_seed("survey_ethnicities")}
+
+
+@lru_cache(maxsize=None)
+def survey_answers() -> dict[str, tuple[str, ...]]:
+    """Answer kind (harassment, equal_opportunities, discrimination) -> allowed answers."""
+    kinds: dict[str, list[str]] = {}
+    for row in read_seed("survey_answers"):
+        kinds.setdefault(row["answer_kind"], []).append(row["answer"])
+    return {kind: tuple(answers) for kind, answers in kinds.items()}
+
+
+ANSWER_KIND_BY_INDICATOR = {5: "harassment", 6: "harassment", 7: "equal_opportunities", 8: "discrimination"}
+
+
+def survey_questions(survey_year: int) -> dict[int, tuple[str, ...]] | None:
+    """Indicator -> question columns for a survey year, or None when the map has no entry."""
+    found: dict[int, list[str]] = {}
+    for row in read_seed("survey_question_map"):
+        if int(row["first_survey_year"]) <= survey_year <= int(row["last_survey_year"]):
+            found.setdefault(int(row["indicator"]), []).append(row["question_column"])
+    return {k: tuple(v) for k, v in found.items()} or None
