@@ -55,7 +55,7 @@ class GenerationSummary:
         self.files += files
 
 
-def _has_sources(folder: Path) -> bool:
+def has_sources(folder: Path) -> bool:
     return any((folder / name).exists() and any((folder / name).rglob("*.*")) for name in SOURCE_FOLDERS)
 
 
@@ -78,7 +78,7 @@ def generate_landing_zone(
     if unknown:
         raise ValueError(f"the generator is calibrated for WRES years {cal.WRES_YEARS[0]}-{cal.WRES_YEARS[-1]}, "
                          f"not {unknown}")
-    if _has_sources(out):
+    if has_sources(out):
         if not overwrite:
             raise FileExistsError(f"{out} already holds source files; pass --overwrite to replace them")
         for name in SOURCE_FOLDERS + ("reference",):
@@ -255,7 +255,7 @@ def _write_submission(folder: Path, section: str, submission_id: str, rows: pd.D
                                                                ("org_code", "submission_id", "submitted_at")]
     path = folder / f"{section}__{submission_id}.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows[columns].itertuples(index=False, name=None))
     summary.add(f"dcf/{section}", len(rows))

@@ -7,11 +7,11 @@ columns that must be filled, the key that must be unique within one submission
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wres import vocabulary as vocab
 
-TEXT, INTEGER, DATE, TIMESTAMP = "text", "integer", "date", "timestamp"
+TEXT, INTEGER, DATE, TIMESTAMP, COMPACT_DATE = "text", "integer", "date", "timestamp", "yyyymmdd"
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,6 @@ class Contract:
     rules: tuple[Rule, ...] = ()
     extra_column_pattern: str | None = None  # regex of further columns allowed (survey questions)
     header: bool = True
-    dimensions: dict = field(default_factory=dict)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -78,7 +77,7 @@ ETR = Contract(
     raw_table="etr",
     header=False,
     columns=(Column("org_code"), Column("name"), Column("region_code", required=False),
-             Column("open_date", DATE), Column("close_date", DATE, required=False))
+             Column("open_date", COMPACT_DATE), Column("close_date", COMPACT_DATE, required=False))
     + tuple(Column(n, required=False) for n in ETR_COLUMNS if n not in
             ("org_code", "name", "region_code", "open_date", "close_date")),
     key=("org_code",),

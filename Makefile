@@ -1,0 +1,47 @@
+# The two commands: `make run` builds everything, `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/data/dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test install generate refresh dagster validate docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, generate the demo landing zone if it holds no source files, refresh every year
+run: install
+	$(BIN)/wres generate --if-empty
+	$(BIN)/wres refresh
+
+## make test: the whole test suite
+test: install
+	$(BIN)/python -m pytest
+
+generate: install
+	$(BIN)/wres generate
+
+refresh: install
+	$(BIN)/wres refresh
+
+## make dagster: the Dagster UI on http://127.0.0.1:3000 with schedules and sensors running
+dagster: install
+	$(BIN)/dagster dev -w workspace.yaml
+
+validate: install
+	$(BIN)/dagster definitions validate -w workspace.yaml
+
+## make docs: dbt's documentation site with the lineage graph (dbt_project/target/index.html)
+docs: install
+	$(BIN)/wres dbt -- docs generate
+
+clean:
+	rm -rf data/warehouse data/published dbt_project/target dbt_project/logs
+	find data/dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

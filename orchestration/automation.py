@@ -1,0 +1,104 @@
+"""Schedules and sensors: the annual refresh, and a refresh when files land or change."""
+
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from wres.config import settings
+from wres.ingest.landing import wres_years_found
+from orchestration.ingest.assets import raw_reference, raw_wres_year
+from orchestration.jobs import STAGE_TAG, publish_job, transform_job
+from orchestration.partitions import wres_year_partitions
+
+REFERENCE = "reference"
+RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
+
+
+def _fingerprint(paths: list[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def landing_zone_fingerprints(raw_dir: Path) -> dict[str, str]:
+    """A fingerprint (names, sizes, modification times) of the reference files and of each WRES year."""
+    s = settings()
+    prints = {REFERENCE: _fingerprint(list((raw_dir / "reference").glob("*")), raw_dir)}
+    for year in wres_years_found(raw_dir, s):
+        folders = [raw_dir / "workforce_statistics" / str(year), raw_dir / "dcf" / str(year),
+                   raw_dir / "staff_survey" / str(year - s.years.survey_lag)]
+        prints[str(year)] = _fingerprint([p for f in folders if f.is_dir() for p in f.iterdir()], raw_dir)
+    return prints
+
+
+def _ingest_requests(years: list[str], reason: str, include_reference: bool) -> list[dg.RunRequest]:
+    tags = {"wres/reason": reason, STAGE_TAG: "ingest"}
+    requests = [dg.RunRequest(asset_selection=list(raw_reference.keys), run_key=f"{reason}:reference",
+                              tags=tags)] if include_reference else []
+    requests += [dg.RunRequest(asset_selection=list(raw_wres_year.keys), partition_key=year,
+                               run_key=f"{reason}:{year}", tags=tags) for year in years]
+    return requests
+
+
+@dg.sensor(target=RAW_ASSETS, minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.RUNNING)
+def landing_zone_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+    """Ingest a WRES year when its files land or change (a trust revises its return)."""
+    raw_dir = settings().raw_dir
+    current = landing_zone_fingerprints(raw_dir)
+    previous = json.loads(context.cursor) if context.cursor else {}
+    changed = [key for key, value in current.items() if previous.get(key) != value]
+    years = sorted(k for k in changed if k != REFERENCE)
+    new_years = [y for y in years if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
+    requests = [r.with_replaced_attrs(run_key=f"{r.run_key}:{current[r.partition_key or REFERENCE][:12]}")
+                for r in _ingest_requests(years, "landing", REFERENCE in changed)]
+    return dg.SensorResult(
+        run_requests=requests,
+        cursor=json.dumps(current, sort_keys=True),
+        dynamic_partitions_requests=[wres_year_partitions.build_add_request(new_years)] if new_years else [],
+    )
+
+
+@dg.schedule(cron_schedule=settings().annual_refresh_cron, execution_timezone=settings().timezone,
+             target=RAW_ASSETS, default_status=dg.DefaultScheduleStatus.RUNNING)
+def annual_refresh_schedule(context: dg.ScheduleEvaluationContext):
+    """After returns are due (31 August): reload the reference and every WRES year found."""
+    years = [str(y) for y in wres_years_found(settings().raw_dir, settings())]
+    new_years = [y for y in years if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
+    if new_years:
+        context.instance.add_dynamic_partitions(wres_year_partitions.name, new_years)
+    stamp = context.scheduled_execution_time.strftime("%Y-%m-%d")
+    return _ingest_requests(years, f"annual-{stamp}", include_reference=True)
+
+
+def _pending(instance: dg.DagsterInstance, stage: str) -> bool:
+    runs = instance.get_run_records(filters=dg.RunsFilter(
+        tags={STAGE_TAG: stage},
+        statuses=[dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+                  dg.DagsterRunStatus.STARTED]), limit=1)
+    return bool(runs)
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, request_job=transform_job,
+                      default_status=dg.DefaultSensorStatus.RUNNING)
+def transform_after_ingest(context: dg.RunStatusSensorContext):
+    """Rebuild the dbt models once the last queued ingest run has succeeded."""
+    if context.dagster_run.tags.get(STAGE_TAG) != "ingest":
+        return dg.SkipReason("not an ingest run")
+    if _pending(context.instance, "ingest"):
+        return dg.SkipReason("more ingest runs are queued; the last one starts the transform")
+    return dg.RunRequest(run_key=f"transform-after-{context.dagster_run.run_id}")
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[transform_job],
+                      request_jobs=[publish_job], default_status=dg.DefaultSensorStatus.RUNNING)
+def publish_after_transform(context: dg.RunStatusSensorContext):
+    """Publish every WRES year after the marts were rebuilt (each year passes its own gate)."""
+    years = context.instance.get_dynamic_partitions(wres_year_partitions.name)
+    return [dg.RunRequest(job_name=publish_job.name, partition_key=year,
+                          run_key=f"publish-{year}-after-{context.dagster_run.run_id}") for year in years]

@@ -1,0 +1,1 @@
+"""Ingest: landing-zone files into the warehouse's raw schema."""

@@ -1,0 +1,71 @@
+"""Raw-layer assets: the reference files, and every source of one WRES year at a time."""
+
+
+import dagster as dg
+
+from wres.config import settings
+from wres.ingest import contracts as c
+from wres.ingest.load import RAW, SURVEY_ANSWERS, LoadResult, ingest_reference, ingest_year
+from orchestration.partitions import wres_year_partitions
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+
+GROUP = "raw"
+YEAR_TABLES = (
+    c.WORKFORCE_STATISTICS.raw_table,
+    *(section.raw_table for section in c.DCF_SECTIONS.values()),
+    c.STAFF_SURVEY.raw_table,
+    SURVEY_ANSWERS,
+)
+_DESCRIPTIONS = {
+    c.WORKFORCE_STATISTICS.raw_table: "NHS workforce statistics (workforce_statistics/<YYYY>/*.csv)",
+    c.STAFF_SURVEY.raw_table: "NHS Staff Survey respondents (staff_survey/<YYYY-1>/*)",
+    SURVEY_ANSWERS: "NHS Staff Survey answers, one row per respondent and question column",
+    **{s.raw_table: f"WRES return, {name} section, every submission (dcf/<YYYY>/{name}__*.csv)"
+       for name, s in c.DCF_SECTIONS.items()},
+}
+
+
+def _key(table: str) -> dg.AssetKey:
+    # dagster-dbt names a dbt source [source_name, table]: these keys are the sources' keys.
+    return dg.AssetKey([RAW, table])
+
+
+def _materializations(result: LoadResult, tables) -> list[dg.MaterializeResult]:
+    files = dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['rows']:,} rows) sha256 `{f['sha256'][:12]}…`"
+                                          for f in result.files[:200]) or "none")
+    return [dg.MaterializeResult(asset_key=_key(table), metadata={
+        "rows": dg.MetadataValue.int(int(result.rows.get(table, 0))),
+        "load_id": result.load_id,
+        "files": files,
+    }) for table in tables]
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(_key("etr"), description="ODS etr extract of NHS trusts (reference/etr.csv)",
+                        group_name=GROUP, kinds={"duckdb"}),
+           dg.AssetSpec(_key("trust_types"), description="Trust type per trust (reference/trust_types.csv)",
+                        group_name=GROUP, kinds={"duckdb"})],
+    pool=WAREHOUSE_POOL,
+)
+def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Check the reference files against their contract and replace them in the raw schema."""
+    with warehouse.writer() as con:
+        result = ingest_reference(con, warehouse.raw_dir, run_id=context.run_id)
+    context.log.info(f"loaded {result.total_rows:,} reference rows from {len(result.files)} files")
+    yield from _materializations(result, ("etr", "trust_types"))
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(_key(t), description=_DESCRIPTIONS[t], group_name=GROUP, kinds={"duckdb"})
+           for t in YEAR_TABLES],
+    partitions_def=wres_year_partitions,
+    pool=WAREHOUSE_POOL,
+)
+def raw_wres_year(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Check every file of one WRES year against its contract, then replace that year's raw
+    rows in one transaction: a broken file fails the year and leaves its previous rows."""
+    wres_year = int(context.partition_key)
+    with warehouse.writer() as con:
+        result = ingest_year(con, warehouse.raw_dir, wres_year, settings(), run_id=context.run_id)
+    context.log.info(f"WRES {wres_year}: loaded {result.total_rows:,} rows from {len(result.files)} files")
+    yield from _materializations(result, YEAR_TABLES)

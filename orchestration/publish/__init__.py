@@ -1,0 +1,1 @@
+"""Publish: the release of each WRES year."""

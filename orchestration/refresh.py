@@ -1,0 +1,85 @@
+"""A whole refresh run in this process, step by step, through the Dagster jobs.
+
+`wres refresh` calls `run_refresh`: load the reference files, ingest each WRES year,
+rebuild the dbt models, then publish each year whose ingest and gate passed. A year that
+fails stops only itself: the others go on, and the failure is reported at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import dagster as dg
+
+from wres.config import Settings
+from orchestration.definitions import build_definitions
+from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
+from orchestration.partitions import wres_year_partitions
+from orchestration.resources import WarehouseResource
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class StepResult:
+    name: str
+    ok: bool
+    error: str = ""
+
+
+@dataclass
+class RefreshResult:
+    years: list[int]
+    steps: list[StepResult] = field(default_factory=list)
+    published: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.steps)
+
+    @property
+    def failures(self) -> list[StepResult]:
+        return [s for s in self.steps if not s.ok]
+
+
+def _error_of(result: dg.ExecuteInProcessResult) -> str:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and "ContractError" not in error.cls_name:
+                error = error.cause
+            messages.append(error.message.strip())
+    return "\n".join(messages) or "the run failed (see the Dagster run log)"
+
+
+def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance,
+                publish: bool = True, on_step: Callable[[str, str], None] | None = None) -> RefreshResult:
+    """Run the steps of a refresh for `years`; `on_step(name, state)` reports start/ok/failed."""
+    notify = on_step or (lambda name, state: None)
+    defs = build_definitions(WarehouseResource.from_settings(settings))
+    keys = [str(y) for y in years]
+    known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
+    instance.add_dynamic_partitions(wres_year_partitions.name, [k for k in keys if k not in known])
+    outcome = RefreshResult(years=list(years))
+
+    def step(name: str, job: str, partition: str | None = None) -> bool:
+        notify(name, "start")
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=instance, partition_key=partition, raise_on_error=False, run_config=QUIET,
+            tags={"wres/reason": "cli"})
+        outcome.steps.append(StepResult(name, result.success, "" if result.success else _error_of(result)))
+        notify(name, "ok" if result.success else "failed")
+        return result.success
+
+    if not step("load reference files", reference_job.name):
+        return outcome
+    ingested = [y for y in years if step(f"ingest WRES {y}", ingest_year_job.name, str(y))]
+    if not step("build dbt models and tests", transform_job.name):
+        return outcome
+    if publish:
+        for year in ingested:
+            if step(f"publish WRES {year}", publish_job.name, str(year)):
+                outcome.published.append(year)
+    return outcome

@@ -1,0 +1,42 @@
+"""dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt)."""
+
+
+from typing import Any, Mapping
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from wres.config import DBT_PROJECT_DIR, settings
+from wres.dbt import dbt_executable, ensure_manifest, vars_arg
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+
+MANIFEST = ensure_manifest(settings())
+
+
+class WresDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt nodes by layer and rebuilds them when their inputs change."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return dg.AutomationCondition.eager()
+
+
+translator = WresDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR),
+                          dbt_executable=dbt_executable())
+
+
+@dbt_assets(manifest=MANIFEST, dagster_dbt_translator=translator, pool=WAREHOUSE_POOL)
+def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` of the selected models: seeds, models and their tests, in layer order."""
+    warehouse.export_for_dbt()
+    with warehouse.lock():
+        yield from dbt.cli(["build", *vars_arg(settings())], context=context).stream()

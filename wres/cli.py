@@ -1,0 +1,247 @@
+"""The `wres` command line: generate a demo landing zone, refresh, inspect, query."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from wres.config import Settings, load_settings
+
+console = Console(stderr=True)
+stdout = Console()
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Landing zone to read (default: WRES_RAW_DIR or data/raw).")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="DuckDB warehouse file (default: WRES_WAREHOUSE or data/warehouse/wres.duckdb).")
+@click.option("--publish-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the published releases (default: WRES_PUBLISH_DIR or data/published).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="Configuration file (default: WRES_CONFIG or wres.toml).")
+@click.pass_context
+def main(ctx: click.Context, raw_dir, warehouse, publish_dir, config_file) -> None:
+    """The NHS Workforce Race Equality Standard (WRES) warehouse."""
+    settings = load_settings(config_file).with_paths(raw_dir, warehouse, publish_dir)
+    # Every process started from here (dbt, Dagster) sees the same folders.
+    os.environ.update({"WRES_RAW_DIR": str(settings.raw_dir), "WRES_WAREHOUSE": str(settings.warehouse),
+                       "WRES_PUBLISH_DIR": str(settings.publish_dir), "WRES_CONFIG": str(settings.config_file)})
+    ctx.obj = {"settings": settings}
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write (default: the landing zone).")
+@click.option("--scale", type=float, default=None, help="1.0 is national size; default from wres.toml.")
+@click.option("--seed", type=int, default=None, help="Random seed; the same seed writes the same files.")
+@click.option("--first-year", type=int, default=None, help="First WRES year to write.")
+@click.option("--last-year", type=int, default=None, help="Last WRES year to write.")
+@click.option("--overwrite", is_flag=True, help="Replace source files already in the folder.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the folder already holds source files.")
+@click.pass_context
+def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) -> None:
+    """Write a realistic, deterministic demo landing zone (every source, WRES 2016-2024)."""
+    from wres.generate import generate_landing_zone
+    from wres.generate.landing_zone import has_sources
+
+    s = _settings(ctx)
+    g = s.generator
+    target = out or s.raw_dir
+    if if_empty and has_sources(target):
+        console.print(f"{target} already holds source files: nothing generated")
+        return
+    started = time.perf_counter()
+    with console.status("generating…") as status:
+        try:
+            summary = generate_landing_zone(
+                target, scale=scale or g.default_scale, seed=g.default_seed if seed is None else seed,
+                first_year=first_year or g.first_wres_year, last_year=last_year or g.last_wres_year,
+                overwrite=overwrite, progress=lambda m: status.update(m))
+        except (FileExistsError, ValueError) as exc:
+            raise click.ClickException(str(exc))
+    table = Table(title=f"Landing zone written to {target}")
+    table.add_column("source")
+    table.add_column("rows", justify="right")
+    for source, rows in sorted(summary.rows.items()):
+        table.add_row(source, f"{rows:,}")
+    stdout.print(table)
+    console.print(f"{summary.files:,} files for WRES {summary.wres_years[0]}-{summary.wres_years[-1]} "
+                  f"in {time.perf_counter() - started:.1f}s")
+
+
+@main.command()
+@click.option("--year", "years", type=int, multiple=True, help="WRES year to refresh (repeatable); default: all found.")
+@click.option("--no-publish", is_flag=True, help="Stop after the dbt build; publish nothing.")
+@click.pass_context
+def refresh(ctx, years, no_publish) -> None:
+    """Load, transform and publish WRES years, in this process, with progress."""
+    from wres.ingest.landing import wres_years_found
+
+    s = _settings(ctx)
+    found = wres_years_found(s.raw_dir, s)
+    if not found:
+        raise click.ClickException(f"no source files in {s.raw_dir}; run `wres generate` or point --raw-dir "
+                                   f"(WRES_RAW_DIR) at a landing zone")
+    missing = sorted(set(years) - set(found))
+    if missing:
+        raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
+    chosen = sorted(years) if years else found
+    _run_refresh(s, chosen, publish=not no_publish)
+
+
+def _dagster_instance(settings: Settings):
+    import dagster as dg
+
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
+    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
+def _run_refresh(settings: Settings, years: list[int], publish: bool) -> None:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with console.status("loading the Dagster definitions…"):
+        from orchestration.refresh import run_refresh
+        instance = _dagster_instance(settings)
+    total = 2 + len(years) * (2 if publish else 1)
+    started = time.perf_counter()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=console) as progress:
+        overall = progress.add_task(f"refresh WRES {years[0]}-{years[-1]}", total=total)
+        step_started = {}
+
+        def on_step(name: str, state: str) -> None:
+            if state == "start":
+                step_started[name] = time.perf_counter()
+                progress.update(overall, description=name)
+                return
+            mark = "[green]ok[/green]" if state == "ok" else "[red]FAILED[/red]"
+            progress.console.print(f"{mark:>22} {name} ({time.perf_counter() - step_started[name]:.1f}s)")
+            progress.advance(overall)
+
+        result = run_refresh(settings, years, instance, publish=publish, on_step=on_step)
+        progress.update(overall, description="done", completed=total)
+    for failure in result.failures:
+        console.print(f"\n[red]{failure.name} failed[/red]:\n{failure.error}", markup=True, highlight=False)
+    summary = f"refreshed in {time.perf_counter() - started:.1f}s; warehouse {settings.warehouse}"
+    if publish:
+        summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
+    console.print(summary)
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_context
+def status(ctx) -> None:
+    """What the landing zone holds, what the warehouse has loaded, what is published."""
+    import duckdb
+
+    from wres.ingest.landing import wres_years_found
+
+    s = _settings(ctx)
+    found = wres_years_found(s.raw_dir, s)
+    loaded: dict[int, tuple] = {}
+    if s.warehouse.exists():
+        con = duckdb.connect(str(s.warehouse), read_only=True)
+        try:
+            loaded = {r[0]: r[1:] for r in con.execute(
+                "select wres_year, max(loaded_at), count(*) from raw.load_manifest where wres_year is not null "
+                "group by 1").fetchall()}
+        except duckdb.Error:
+            loaded = {}
+        finally:
+            con.close()
+    table = Table(title="WRES years")
+    for column in ("WRES year", "in landing zone", "loaded at", "files loaded", "published"):
+        table.add_column(column)
+    for year in sorted(set(found) | set(loaded)):
+        manifest = s.publish_dir / str(year) / "manifest.json"
+        table.add_row(str(year), "yes" if year in found else "no",
+                      str(loaded[year][0])[:19] if year in loaded else "-",
+                      str(loaded[year][1]) if year in loaded else "-",
+                      "yes" if manifest.exists() else "no")
+    stdout.print(table)
+    console.print(f"landing zone {s.raw_dir}\nwarehouse {s.warehouse}\nreleases {s.publish_dir}")
+
+
+@main.command()
+@click.option("--year", "years", type=int, multiple=True, help="WRES year to check (repeatable); default: all found.")
+@click.pass_context
+def check(ctx, years) -> None:
+    """Check landing files against their contracts without loading anything."""
+    import duckdb
+
+    from wres.ingest.landing import wres_years_found
+    from wres.ingest.load import ingest_reference, ingest_year
+    from wres.ingest.read import ContractError
+
+    s = _settings(ctx)
+    con = duckdb.connect()  # in memory: nothing is written to the warehouse
+    failed = False
+    targets: list = ["reference"] + list(years or wres_years_found(s.raw_dir, s))
+    for target in targets:
+        try:
+            if target == "reference":
+                ingest_reference(con, s.raw_dir)
+            else:
+                ingest_year(con, s.raw_dir, target, s)
+            console.print(f"[green]ok[/green] {target}")
+        except ContractError as exc:
+            failed = True
+            console.print(f"[red]FAILED[/red] {exc}", highlight=False)
+    if failed:
+        sys.exit(1)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def dbt(ctx, args) -> None:
+    """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`."""
+    from wres.dbt import run_dbt
+
+    sys.exit(run_dbt(list(args), _settings(ctx)).returncode)
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
+@click.pass_context
+def query(ctx, sql, limit) -> None:
+    """Run a read-only SQL query against the warehouse and print the result."""
+    import duckdb
+
+    s = _settings(ctx)
+    if not s.warehouse.exists():
+        raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
+    con = duckdb.connect(str(s.warehouse), read_only=True)
+    try:
+        relation = con.sql(sql)
+        columns = relation.columns
+        rows = relation.fetchmany(limit)
+    except duckdb.Error as exc:
+        raise click.ClickException(str(exc))
+    finally:
+        con.close()
+    table = Table()
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    stdout.print(table)
+
+
+if __name__ == "__main__":
+    main()

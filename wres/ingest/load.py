@@ -1,0 +1,222 @@
+"""Loading one WRES year (or the reference files) into the `raw` schema, all or nothing.
+
+Every file is checked against its contract before anything is written; a year is then
+replaced inside one transaction, so a failed load leaves the previous rows of that year
+in place. Each file loaded gets a row in `raw.load_manifest` with its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from wres import vocabulary as vocab
+from wres.config import Settings
+from wres.ingest import contracts as c
+from wres.ingest.landing import LandingFile, reference_files, year_files
+from wres.ingest.read import (
+    ContractError,
+    Problem,
+    check_header,
+    column_checks,
+    duplicate_key_problems,
+    read_header,
+    run_checks,
+    stage,
+    submission_problems,
+)
+
+RAW = "raw"
+SURVEY_ANSWERS = "staff_survey_answers"
+_YEAR_TABLES = [c.WORKFORCE_STATISTICS.raw_table, *(s.raw_table for s in c.DCF_SECTIONS.values()),
+                c.STAFF_SURVEY.raw_table, SURVEY_ANSWERS]
+
+
+@dataclass
+class LoadResult:
+    load_id: str
+    wres_year: int | None
+    files: list[dict] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {RAW}")
+    year_cols = "wres_year integer, source_file varchar, load_id varchar"
+    for contract in (c.WORKFORCE_STATISTICS, *c.DCF_SECTIONS.values()):
+        cols = ", ".join(f"{n} varchar" for n in contract.names)
+        con.execute(f"create table if not exists {RAW}.{contract.raw_table} ({cols}, {year_cols})")
+    fixed = ", ".join(f"{n} varchar" for n in c.STAFF_SURVEY.names)
+    con.execute(f"create table if not exists {RAW}.{c.STAFF_SURVEY.raw_table} "
+                f"({fixed}, survey_year integer, {year_cols})")
+    con.execute(f"create table if not exists {RAW}.{SURVEY_ANSWERS} (respondent_id varchar, question varchar, "
+                f"answer varchar, survey_year integer, {year_cols})")
+    con.execute(f"create table if not exists {RAW}.etr ({', '.join(f'{n} varchar' for n in c.ETR_COLUMNS)}, "
+                f"source_file varchar, load_id varchar)")
+    con.execute(f"create table if not exists {RAW}.trust_types (org_code varchar, trust_type varchar, "
+                f"source_file varchar, load_id varchar)")
+    con.execute(f"""create table if not exists {RAW}.load_manifest (
+        load_id varchar, run_id varchar, source varchar, wres_year integer, raw_dir varchar,
+        path varchar, sha256 varchar, bytes bigint, rows bigint, loaded_at timestamp with time zone)""")
+
+
+def _check_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], layout_problems: list[str],
+                 wres_year: int | None, survey_questions: dict | None) -> dict[c.Contract, str]:
+    """Stage and check every file; raise ContractError listing every problem found."""
+    problems: list[Problem | str] = list(layout_problems)
+    staged: dict[c.Contract, str] = {}
+    by_contract: dict[c.Contract, list[LandingFile]] = {}
+    for item in files:
+        by_contract.setdefault(item.contract, []).append(item)
+    for contract, items in by_contract.items():
+        groups: dict[tuple[str, ...], list[LandingFile]] = {}
+        headers: dict[str, tuple[list[str], LandingFile]] = {}
+        for item in items:
+            try:
+                header = read_header(item)
+            except ValueError as exc:
+                problems.append(Problem(str(item.path), str(exc)))
+                continue
+            header_problems = check_header(item, header)
+            if contract is c.STAFF_SURVEY and survey_questions:
+                needed = [q for cols in survey_questions.values() for q in cols if q not in header]
+                if needed:
+                    header_problems.append(Problem(str(item.path), f"missing question column(s) {', '.join(needed)}, "
+                                                   f"which the survey question map names for this survey year"))
+            problems.extend(header_problems)
+            if not header_problems:
+                groups.setdefault(tuple(header), []).append(item)
+                headers[str(item.path)] = (header, item)
+        if not groups:
+            continue
+        table = f"_stage_{contract.raw_table}"
+        read_problems = stage(con, table, groups)
+        problems.extend(read_problems)
+        if read_problems:
+            continue
+        problems.extend(run_checks(con, table, column_checks(contract, wres_year, survey_questions), headers))
+        problems.extend(duplicate_key_problems(con, table, contract))
+        if contract.source.startswith("dcf/"):
+            problems.extend(submission_problems(con, table, items))
+        staged[contract] = table
+    if problems:
+        context = f"WRES {wres_year}" if wres_year else "reference files"
+        raise ContractError(problems, context)
+    return staged
+
+
+def _manifest_rows(con, table: str, files: list[LandingFile], raw_dir: Path) -> list[dict]:
+    counts = dict(con.execute(f"select _file, count(*) from {table} group by _file").fetchall())
+    rows = []
+    for item in files:
+        rows.append({"source": item.contract.source, "path": str(item.path.relative_to(raw_dir)),
+                     "sha256": sha256(item.path), "bytes": item.path.stat().st_size,
+                     "rows": int(counts.get(str(item.path), 0))})
+    return rows
+
+
+def _insert_manifest(con, result: LoadResult, run_id: str, raw_dir: Path) -> None:
+    loaded_at = datetime.now(timezone.utc)
+    con.executemany(
+        f"insert into {RAW}.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(result.load_id, run_id, f["source"], result.wres_year, str(raw_dir), f["path"], f["sha256"],
+          f["bytes"], f["rows"], loaded_at) for f in result.files])
+
+
+def _relative_file_sql(raw_dir: Path) -> str:
+    prefix = str(raw_dir).rstrip("/") + "/"
+    return f"replace(_file, '{prefix.replace(chr(39), chr(39) * 2)}', '')"
+
+
+def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, settings: Settings,
+                run_id: str = "") -> LoadResult:
+    """Check and load every file of one WRES year, replacing that year's raw rows."""
+    raw_dir = Path(raw_dir).resolve()
+    found = year_files(raw_dir, wres_year, settings)
+    if not found.files and not found.problems:
+        raise ContractError([f"{raw_dir}: no files for WRES year {wres_year}"], f"WRES {wres_year}")
+    questions = vocab.survey_questions(found.survey_year)
+    layout = list(found.problems)
+    if any(f.contract is c.STAFF_SURVEY for f in found.files) and questions is None:
+        layout.append(f"{raw_dir / 'staff_survey' / str(found.survey_year)}: survey year {found.survey_year} has "
+                      f"no entry in the question map (dbt_project/seeds/survey_question_map.csv); add its "
+                      f"question columns there")
+    ensure_raw_schema(con)
+    staged = _check_files(con, found.files, layout, wres_year, questions)
+
+    result = LoadResult(load_id=uuid.uuid4().hex, wres_year=wres_year)
+    relative = _relative_file_sql(raw_dir)
+    con.execute("begin transaction")
+    try:
+        for table in _YEAR_TABLES:
+            con.execute(f"delete from {RAW}.{table} where wres_year = ?", [wres_year])
+        for contract, stage_table in staged.items():
+            files = [f for f in found.files if f.contract is contract]
+            result.files.extend(_manifest_rows(con, stage_table, files, raw_dir))
+            names = ", ".join(contract.names)
+            extra = f"{found.survey_year} as survey_year, " if contract is c.STAFF_SURVEY else ""
+            con.execute(f"insert into {RAW}.{contract.raw_table} by name select {names}, {extra}"
+                        f"{wres_year} as wres_year, {relative} as source_file, '{result.load_id}' as load_id "
+                        f"from {stage_table}")
+            result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
+            if contract is c.STAFF_SURVEY:
+                con.execute(f"""insert into {RAW}.{SURVEY_ANSWERS} by name
+                    select respondent_id, question, answer, {found.survey_year} as survey_year,
+                           {wres_year} as wres_year, source_file, '{result.load_id}' as load_id
+                    from (unpivot (select respondent_id, {relative} as source_file,
+                                          columns('{c.SURVEY_QUESTION_PATTERN}') from {stage_table})
+                          on columns('{c.SURVEY_QUESTION_PATTERN}') into name question value answer)""")
+                result.rows[SURVEY_ANSWERS] = con.execute(
+                    f"select count(*) from {RAW}.{SURVEY_ANSWERS} where wres_year = ?", [wres_year]).fetchone()[0]
+        _insert_manifest(con, result, run_id, raw_dir)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result
+
+
+def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str = "") -> LoadResult:
+    """Check and load the trust reference files, replacing the previous ones."""
+    raw_dir = Path(raw_dir).resolve()
+    files = reference_files(raw_dir)
+    missing = [f"{f.path}: missing; the landing zone needs it (see CONTRACTS in the README)"
+               for f in files if not f.path.exists()]
+    if missing:
+        raise ContractError(missing, "reference files")
+    ensure_raw_schema(con)
+    staged = _check_files(con, files, [], None, None)
+    result = LoadResult(load_id=uuid.uuid4().hex, wres_year=None)
+    relative = _relative_file_sql(raw_dir)
+    con.execute("begin transaction")
+    try:
+        for contract, stage_table in staged.items():
+            result.files.extend(_manifest_rows(con, stage_table, [f for f in files if f.contract is contract],
+                                               raw_dir))
+            con.execute(f"delete from {RAW}.{contract.raw_table}")
+            con.execute(f"insert into {RAW}.{contract.raw_table} by name select * exclude (_file), "
+                        f"{relative} as source_file, '{result.load_id}' as load_id from {stage_table}")
+            result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
+        _insert_manifest(con, result, run_id, raw_dir)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return result

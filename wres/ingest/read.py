@@ -1,0 +1,292 @@
+"""Reading landing files into DuckDB staging tables, every value as text, and checking them.
+
+Files are only read: a check that fails names the file, the column and the line, and
+says what was expected. Values are checked in SQL over whole files; the line of an
+offending row is looked up afterwards in that one file alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow.parquet as pq
+
+from wres import vocabulary as vocab
+from wres.ingest import contracts as c
+from wres.ingest.landing import LandingFile
+
+MAX_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    column: str | None = None
+    lines: tuple[int, ...] = ()
+    count: int = 1
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.column:
+            where.append(f"column '{self.column}'")
+        if self.lines:
+            shown = ", ".join(str(n) for n in self.lines)
+            more = f" (and {self.count - len(self.lines)} more rows)" if self.count > len(self.lines) else ""
+            where.append(f"line {shown}{more}" if len(self.lines) == 1 else f"lines {shown}{more}")
+        return f"{': '.join(where)}: {self.message}"
+
+
+class ContractError(Exception):
+    """One or more landing files break their contract."""
+
+    def __init__(self, problems: list[Problem | str], context: str = ""):
+        self.problems = [str(p) for p in problems]
+        lead = f"{context}: " if context else ""
+        shown = self.problems[:25]
+        more = f"\n  ... and {len(self.problems) - 25} more" if len(self.problems) > 25 else ""
+        super().__init__(f"{lead}{len(self.problems)} contract problem(s):\n  " + "\n  ".join(shown) + more)
+
+
+def _sql_str(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- headers --------------------------------------------------------------------------------
+
+def read_header(item: LandingFile) -> list[str]:
+    """The column names of a file (the contract's names for a header-less file)."""
+    path = item.path
+    if item.is_parquet:
+        try:
+            return list(pq.read_schema(path).names)
+        except Exception as exc:  # pyarrow raises several types for a broken file
+            raise ValueError(f"not a readable Parquet file ({exc})") from exc
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            first = handle.readline()
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"cannot be read ({exc})") from exc
+    if not first.strip():
+        raise ValueError("is empty; expected a header row naming the columns")
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"line 1 is not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8") from exc
+    row = next(csv.reader(io.StringIO(text)))
+    if not item.contract.header:
+        return list(c.ETR_COLUMNS) if len(row) == len(c.ETR_COLUMNS) else row
+    return [name.strip() for name in row]
+
+
+def check_header(item: LandingFile, header: list[str]) -> list[Problem]:
+    contract, name = item.contract, str(item.path)
+    if not contract.header:
+        if len(header) != len(c.ETR_COLUMNS):
+            return [Problem(name, f"line 1 has {len(header)} fields; expected the {len(c.ETR_COLUMNS)} "
+                                  f"quoted columns of an ODS etr extract (no header row)")]
+        return []
+    problems = []
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        problems.append(Problem(name, f"columns named twice in the header: {', '.join(duplicated)}"))
+    missing = [n for n in contract.names if n not in header]
+    if missing:
+        problems.append(Problem(name, f"missing column(s) {', '.join(missing)}; expected "
+                                      f"{', '.join(contract.names)} (any order)"))
+    pattern = re.compile(contract.extra_column_pattern) if contract.extra_column_pattern else None
+    extra = [h for h in header if h not in contract.names and not (pattern and pattern.match(h))]
+    if extra:
+        hint = " or survey question columns (q<number><letters>)" if pattern else ""
+        problems.append(Problem(name, f"unexpected column(s) {', '.join(extra)}; the contract allows "
+                                      f"{', '.join(contract.names)}{hint}"))
+    return problems
+
+
+# --- scans ----------------------------------------------------------------------------------
+
+def _read_csv_call(items: list[LandingFile], header: list[str]) -> str:
+    paths = "[" + ", ".join(_sql_str(i.path) for i in items) + "]"
+    columns = "{" + ", ".join(f"{_sql_str(h)}: 'VARCHAR'" for h in header) + "}"
+    has_header = "true" if items[0].contract.header else "false"
+    return (f"read_csv({paths}, header = {has_header}, columns = {columns}, auto_detect = false, "
+            f"delim = ',', quote = '\"', escape = '\"', filename = true, strict_mode = true)")
+
+
+def scan_sql(items: list[LandingFile], header: list[str]) -> str:
+    """A DuckDB subquery reading files that share one header: every value as text, plus _file."""
+    if items[0].is_parquet:
+        paths = "[" + ", ".join(_sql_str(i.path) for i in items) + "]"
+        columns = ", ".join(f"cast({_ident(h)} as varchar) as {_ident(h)}" for h in header)
+        return f"(select {columns}, filename as _file from read_parquet({paths}, filename = true))"
+    return f"(select * rename (filename as _file) from {_read_csv_call(items, header)})"
+
+
+def _numbered_scan_sql(item: LandingFile, header: list[str]) -> tuple[str, str]:
+    """A scan of one file with each row's line number (or row number for Parquet)."""
+    if item.is_parquet:
+        columns = ", ".join(f"cast({_ident(h)} as varchar) as {_ident(h)}" for h in header)
+        return (f"(select {columns}, file_row_number + 1 as _line "
+                f"from read_parquet({_sql_str(item.path)}, file_row_number = true))", "row")
+    first_data_line = 2 if item.contract.header else 1
+    return (f"(select *, ordinality + {first_data_line - 1} as _line "
+            f"from {_read_csv_call([item], header)} with ordinality)", "line")
+
+
+def stage(con: duckdb.DuckDBPyConnection, table: str, groups: dict[tuple[str, ...], list[LandingFile]]) -> list[Problem]:
+    """Read every file into the temporary table `table`: the union of their columns as text, plus _file."""
+    problems: list[Problem] = []
+    columns = list(dict.fromkeys(h for header in groups for h in header))
+    con.execute(f"drop table if exists {table}")
+    con.execute(f"create temp table {table} ({', '.join(f'{_ident(h)} varchar' for h in columns)}, _file varchar)")
+    for header, items in groups.items():
+        try:
+            con.execute(f"insert into {table} by name select * from {scan_sql(items, list(header))}")
+        except duckdb.Error:
+            for item in items:  # name the file that cannot be read
+                try:
+                    con.execute(f"select count(*) from {scan_sql([item], list(header))}").fetchone()
+                except duckdb.Error as exc:
+                    kind = "Parquet" if item.is_parquet else "UTF-8 CSV"
+                    problems.append(Problem(str(item.path), f"cannot be read as {kind}: {_first_line(exc)}"))
+            if not problems:
+                raise
+    return problems
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
+
+
+# --- value checks ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    column: str | None
+    predicate: str  # SQL true for a *bad* row
+    message: str  # may use {value}
+
+
+def column_checks(contract: c.Contract, wres_year: int | None, survey_questions: dict | None) -> list[Check]:
+    checks: list[Check] = []
+    for col in contract.columns:
+        q = _ident(col.name)
+        filled = f"nullif(trim({q}), '')"
+        if col.required:
+            checks.append(Check(col.name, f"{filled} is null", "is empty; expected a value"))
+        if col.type == c.INTEGER:
+            checks.append(Check(col.name, f"{filled} is not null and try_cast({filled} as bigint) is null",
+                                "'{value}' is not a whole number"))
+            if col.non_negative:
+                checks.append(Check(col.name, f"try_cast({filled} as bigint) < 0",
+                                    "'{value}' is negative; expected a count >= 0"))
+        elif col.type == c.DATE:
+            checks.append(Check(col.name, f"{filled} is not null and try_cast({filled} as date) is null",
+                                "'{value}' is not a date; expected YYYY-MM-DD"))
+        elif col.type == c.COMPACT_DATE:
+            checks.append(Check(col.name, f"{filled} is not null and try_strptime({filled}, '%Y%m%d') is null",
+                                "'{value}' is not a date; expected YYYYMMDD"))
+        elif col.type == c.TIMESTAMP:
+            checks.append(Check(col.name, f"{filled} is not null and try_cast({filled} as timestamp) is null",
+                                "'{value}' is not a timestamp; expected ISO 8601 (YYYY-MM-DDTHH:MM:SS)"))
+        if col.allowed is not None:
+            allowed = ", ".join(_sql_str(v) for v in col.allowed)
+            shown = ", ".join(col.allowed) if len(col.allowed) <= 14 else f"{', '.join(col.allowed[:14])}, ..."
+            checks.append(Check(col.name, f"{filled} is not null and {q} not in ({allowed})",
+                                f"'{{value}}' is not an allowed value; expected one of {shown}"))
+    for rule in contract.rules:
+        guards = " and ".join(f"nullif(trim({_ident(n)}), '') is not null" for n in rule.columns)
+        checks.append(Check(rule.columns[0], f"{guards} and not coalesce(({rule.sql}), false)",
+                            f"breaks the rule: expected {rule.expected}"))
+    if contract is c.WORKFORCE_STATISTICS and wres_year is not None:
+        checks.append(Check("census_date", f"try_cast(census_date as date) <> date '{wres_year}-03-31'",
+                            f"'{{value}}' is not the census date of WRES year {wres_year}; expected {wres_year}-03-31"))
+    if contract is c.STAFF_SURVEY and survey_questions:
+        for indicator, columns in survey_questions.items():
+            answers = vocab.survey_answers()[vocab.ANSWER_KIND_BY_INDICATOR[indicator]]
+            allowed = ", ".join(_sql_str(a) for a in answers)
+            for column in columns:
+                checks.append(Check(column, f"nullif(trim({_ident(column)}), '') is not null and "
+                                            f"{_ident(column)} not in ({allowed})",
+                                    f"'{{value}}' is not an answer of indicator {indicator}'s question; "
+                                    f"expected one of {', '.join(answers)} or blank"))
+    return checks
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check],
+               headers: dict[str, tuple[list[str], LandingFile]]) -> list[Problem]:
+    """Problems found by `checks` in the staged table, with line numbers looked up per file."""
+    problems = []
+    columns = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+    for check in checks:
+        if check.column and check.column not in columns:
+            continue
+        offenders = con.execute(
+            f"select _file, count(*) from {table} where {check.predicate} group by _file order by _file"
+        ).fetchall()
+        for file, count in offenders:
+            header, item = headers[file]
+            scan, unit = _numbered_scan_sql(item, header)
+            value = _ident(check.column) if check.column else "null"
+            rows = con.execute(f"select _line, {value} from {scan} where {check.predicate} "
+                               f"order by _line limit {MAX_EXAMPLES}").fetchall()
+            example = rows[0][1] if rows else None
+            message = check.message.format(value=example)
+            if unit == "row":
+                message = f"{message} (Parquet row numbers)"
+            problems.append(Problem(file, message, check.column, tuple(r[0] for r in rows), count))
+    return problems
+
+
+def duplicate_key_problems(con: duckdb.DuckDBPyConnection, table: str, contract: c.Contract) -> list[Problem]:
+    """Rows that repeat the contract key within one file (one submission)."""
+    if not contract.key:
+        return []
+    key = ", ".join(_ident(k) for k in contract.key)
+    rows = con.execute(
+        f"select _file, {key}, count(*) from {table} group by _file, {key} having count(*) > 1 "
+        f"order by _file limit 20").fetchall()
+    problems = []
+    for row in rows:
+        values = ", ".join(f"{k}={v}" for k, v in zip(contract.key, row[1:-1]))
+        problems.append(Problem(row[0], f"duplicate key ({values}) appears {row[-1]} times; "
+                                        f"expected one row per {', '.join(contract.key)} in a submission"))
+    return problems
+
+
+def submission_problems(con: duckdb.DuckDBPyConnection, table: str, items: list[LandingFile]) -> list[Problem]:
+    """DCF files: rows name the submission of their file name and a single trust."""
+    expected = {str(i.path): i.submission_id for i in items}
+    con.execute("drop table if exists _expected_submission")
+    con.execute("create temp table _expected_submission (_file varchar, submission_id varchar)")
+    con.executemany("insert into _expected_submission values (?, ?)", list(expected.items()))
+    problems = []
+    for file, found, count in con.execute(
+        f"select s._file, min(s.submission_id), count(*) from {table} s join _expected_submission e "
+        f"using (_file) where s.submission_id is distinct from e.submission_id group by s._file"
+    ).fetchall():
+        problems.append(Problem(file, f"submission_id '{found}' differs from the file name's "
+                                      f"'{expected[file]}' in {count} row(s)", "submission_id"))
+    for file, orgs in con.execute(
+        f"select _file, string_agg(distinct org_code, ', ') from {table} group by _file "
+        f"having count(distinct org_code) > 1"
+    ).fetchall():
+        problems.append(Problem(file, f"holds several trusts ({orgs}); expected one trust per submission",
+                                "org_code"))
+    for file, found in con.execute(
+        f"select _file, string_agg(distinct submitted_at, ', ') from {table} group by _file "
+        f"having count(distinct submitted_at) > 1"
+    ).fetchall():
+        problems.append(Problem(file, f"rows disagree on submitted_at ({found}); expected one time per submission",
+                                "submitted_at"))
+    return problems

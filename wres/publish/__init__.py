@@ -1,0 +1,1 @@
+"""Publication: disclosure-controlled releases of a WRES year, written atomically."""

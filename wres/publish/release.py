@@ -1,0 +1,134 @@
+"""Writing the release of one WRES year: tables, manifest, then an atomic swap into place.
+
+A release is built in a hidden folder beside its destination, checked, and only then
+moved to `<publish dir>/<year>/`; the previous release is moved aside first and removed
+last, so a failure at any step leaves the previous release in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from wres.config import PROJECT_ROOT
+
+RELEASE_TABLES = {
+    "wres_indicator_summary": "marts.wres_indicator_summary",
+    "wres_trust_share": "marts.wres_trust_share",
+}
+
+
+@dataclass
+class Release:
+    wres_year: int
+    folder: Path
+    tables: dict[str, int] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+
+def code_version() -> str:
+    """The git commit of the code (with -dirty when the work tree has changes), else the package version."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return commit + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        from importlib.metadata import version
+        return f"wres-warehouse {version('wres-warehouse')}"
+
+
+def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]:
+    """The files behind a year: its latest load of each source and the latest reference load."""
+    rows = con.execute("""
+        with latest as (
+            select *, rank() over (partition by coalesce(wres_year, -1) order by loaded_at desc) as recency
+            from raw.load_manifest
+            where wres_year = ? or wres_year is null
+        )
+        select source, path, sha256, bytes, rows, loaded_at, load_id, raw_dir
+        from latest where recency = 1 order by source, path
+    """, [wres_year]).fetchall()
+    return [{"source": r[0], "path": r[1], "sha256": r[2], "bytes": r[3], "rows": r[4],
+             "loaded_at": r[5].isoformat(), "load_id": r[6], "raw_dir": r[7]} for r in rows]
+
+
+def publication_query(table: str, wres_year: int) -> str:
+    """The disclosure-controlled rows of a mart table: suppressed values blank."""
+    if table == "wres_indicator_summary":
+        return (f"select * replace (case when suppressed then null else value end as value) "
+                f"from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
+                f"order by indicator, level, area_code, breakdown, measure")
+    return f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} order by indicator"
+
+
+def swap_into_place(staging: Path, destination: Path) -> None:
+    """Move a finished release folder to its destination, replacing the previous one."""
+    aside = destination.with_name(f".previous-{destination.name}-{uuid.uuid4().hex[:8]}")
+    if destination.exists():
+        destination.rename(aside)
+    try:
+        staging.rename(destination)
+    except BaseException:
+        if aside.exists():
+            aside.rename(destination)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path,
+                  extra_manifest: dict | None = None, extra_files: dict[str, str] | None = None) -> Release:
+    """Write the release of `wres_year` to `<publish_dir>/<year>/` atomically."""
+    publish_dir = Path(publish_dir)
+    publish_dir.mkdir(parents=True, exist_ok=True)
+    staging = publish_dir / f".incoming-{wres_year}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    release = Release(wres_year=wres_year, folder=publish_dir / str(wres_year))
+    try:
+        for table in RELEASE_TABLES:
+            query = publication_query(table, wres_year)
+            for extension, options in (("parquet", "(format parquet)"), ("csv", "(format csv, header true)")):
+                target = str(staging / f"{table}.{extension}").replace("'", "''")
+                con.execute(f"copy ({query}) to '{target}' {options}")
+            release.tables[table] = con.execute(f"select count(*) from ({query})").fetchone()[0]
+        for name, text in (extra_files or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
+        release.manifest = {
+            "wres_year": wres_year,
+            "published_at": datetime.now(timezone.utc).isoformat(),
+            "code_version": code_version(),
+            "inputs": release_inputs(con, wres_year),
+            "tables": {t: {"rows": n, "files": [f"{t}.parquet", f"{t}.csv"]} for t, n in release.tables.items()},
+            **(extra_manifest or {}),
+        }
+        (staging / "manifest.json").write_text(json.dumps(release.manifest, indent=2, default=str),
+                                               encoding="utf-8")
+        _verify(staging, release)
+        swap_into_place(staging, release.folder)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return release
+
+
+def _verify(staging: Path, release: Release) -> None:
+    """Every table file is there and reads back with the row count written."""
+    con = duckdb.connect()
+    try:
+        for table, rows in release.tables.items():
+            for extension in ("parquet", "csv"):
+                path = str(staging / f"{table}.{extension}").replace("'", "''")
+                found = con.execute(f"select count(*) from '{path}'").fetchone()[0]
+                if found != rows:
+                    raise RuntimeError(f"release {release.wres_year}: {table}.{extension} holds {found} rows, "
+                                       f"expected {rows}")
+    finally:
+        con.close()
