@@ -403,7 +403,8 @@ def _write_survey(out: Path, survey_year: int, trusts: pd.DataFrame, rng: np.ran
     if survey_year >= 2021:
         frame.to_parquet(folder / f"nss_{survey_year}_respondents.parquet", index=False)
     elif survey_year >= 2018:
-        frame.to_csv(folder / f"nss_{survey_year}_respondents.csv.gz", index=False, compression="gzip")
+        frame.to_csv(folder / f"nss_{survey_year}_respondents.csv.gz", index=False,
+                     compression={"method": "gzip", "mtime": 0})  # no time stamp: same seed, same bytes
     else:
         frame.to_csv(folder / f"nss_{survey_year}_respondents.csv", index=False)
     summary.add("staff_survey", n)

@@ -153,9 +153,9 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, groups: dict[tuple[str, ..
         try:
             con.execute(f"insert into {table} by name select * from {scan_sql(items, list(header))}")
         except duckdb.Error:
-            for item in items:  # name the file that cannot be read
+            for item in items:  # read them one by one to name the file that cannot be read
                 try:
-                    con.execute(f"select count(*) from {scan_sql([item], list(header))}").fetchone()
+                    con.execute(f"insert into {table} by name select * from {scan_sql([item], list(header))}")
                 except duckdb.Error as exc:
                     kind = "Parquet" if item.is_parquet else "UTF-8 CSV"
                     problems.append(Problem(str(item.path), f"cannot be read as {kind}: {_first_line(exc)}"))
