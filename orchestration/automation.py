@@ -12,6 +12,7 @@ from wres.ingest.landing import wres_years_found
 from orchestration.ingest.assets import raw_reference, raw_wres_year
 from orchestration.jobs import STAGE_TAG, publish_job, transform_job
 from orchestration.partitions import wres_year_partitions
+from orchestration.resources import WarehouseResource
 
 REFERENCE = "reference"
 RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
@@ -47,10 +48,9 @@ def _ingest_requests(years: list[str], reason: str, include_reference: bool) -> 
 
 @dg.sensor(target=RAW_ASSETS, minimum_interval_seconds=60,
            default_status=dg.DefaultSensorStatus.RUNNING)
-def landing_zone_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
     """Ingest a WRES year when its files land or change (a trust revises its return)."""
-    raw_dir = settings().raw_dir
-    current = landing_zone_fingerprints(raw_dir)
+    current = landing_zone_fingerprints(Path(warehouse.raw_dir))
     previous = json.loads(context.cursor) if context.cursor else {}
     changed = [key for key, value in current.items() if previous.get(key) != value]
     years = sorted(k for k in changed if k != REFERENCE)
@@ -66,9 +66,9 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
 
 @dg.schedule(cron_schedule=settings().annual_refresh_cron, execution_timezone=settings().timezone,
              target=RAW_ASSETS, default_status=dg.DefaultScheduleStatus.RUNNING)
-def annual_refresh_schedule(context: dg.ScheduleEvaluationContext):
+def annual_refresh_schedule(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
     """After returns are due (31 August): reload the reference and every WRES year found."""
-    years = [str(y) for y in wres_years_found(settings().raw_dir, settings())]
+    years = [str(y) for y in wres_years_found(Path(warehouse.raw_dir), settings())]
     new_years = [y for y in years if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
     if new_years:
         context.instance.add_dynamic_partitions(wres_year_partitions.name, new_years)

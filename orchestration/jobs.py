@@ -3,7 +3,6 @@
 import dagster as dg
 
 from orchestration.ingest.assets import raw_reference, raw_wres_year
-from orchestration.partitions import wres_year_partitions
 from orchestration.publish.assets import wres_release
 from orchestration.transform.assets import wres_dbt_models
 
@@ -13,11 +12,11 @@ reference_job = dg.define_asset_job(
     "ingest_reference_job", selection=dg.AssetSelection.assets(raw_reference), tags={STAGE_TAG: "ingest"},
     description="Check and load reference/etr.csv and reference/trust_types.csv.")
 ingest_year_job = dg.define_asset_job(
-    "ingest_year_job", selection=dg.AssetSelection.assets(raw_wres_year), partitions_def=wres_year_partitions,
+    "ingest_year_job", selection=dg.AssetSelection.assets(raw_wres_year),
     tags={STAGE_TAG: "ingest"}, description="Check and load every landing file of one WRES year.")
 transform_job = dg.define_asset_job(
     "transform_job", selection=dg.AssetSelection.assets(wres_dbt_models), tags={STAGE_TAG: "transform"},
     description="dbt build: seeds, staging, intermediate and mart models with their tests.")
 publish_job = dg.define_asset_job(
-    "publish_year_job", selection=dg.AssetSelection.assets(wres_release), partitions_def=wres_year_partitions,
+    "publish_year_job", selection=dg.AssetSelection.assets(wres_release),
     tags={STAGE_TAG: "publish"}, description="Gate and publish the release of one WRES year.")

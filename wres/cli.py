@@ -133,7 +133,7 @@ def _run_refresh(settings: Settings, years: list[int], publish: bool) -> None:
         result = run_refresh(settings, years, instance, publish=publish, on_step=on_step)
         progress.update(overall, description="done", completed=total)
     for failure in result.failures:
-        console.print(f"\n[red]{failure.name} failed[/red]:\n{failure.error}", markup=True, highlight=False)
+        console.print(f"\n[red]{failure.name} failed[/red]:\n{failure.error}", highlight=False, soft_wrap=True)
     summary = f"refreshed in {time.perf_counter() - started:.1f}s; warehouse {settings.warehouse}"
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
@@ -200,7 +200,7 @@ def check(ctx, years) -> None:
             console.print(f"[green]ok[/green] {target}")
         except ContractError as exc:
             failed = True
-            console.print(f"[red]FAILED[/red] {exc}", highlight=False)
+            console.print(f"[red]FAILED[/red] {exc}", highlight=False, soft_wrap=True)
     if failed:
         sys.exit(1)
 
@@ -228,9 +228,9 @@ def query(ctx, sql, limit) -> None:
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
     con = duckdb.connect(str(s.warehouse), read_only=True)
     try:
-        relation = con.sql(sql)
-        columns = relation.columns
-        rows = relation.fetchmany(limit)
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchmany(limit)
     except duckdb.Error as exc:
         raise click.ClickException(str(exc))
     finally:

@@ -1,0 +1,69 @@
+"""The `wres` command line as a data engineer uses it."""
+
+import duckdb
+from click.testing import CliRunner
+
+from tests.conftest import settings_in
+from tests.handmade import write_handmade_landing_zone
+from wres.cli import main
+from wres.dbt import run_dbt
+
+
+class Outcome:
+    def __init__(self, result):
+        self.exit_code = result.exit_code
+        self.output = " ".join(result.output.split())  # rich wraps long lines: compare words
+
+
+def invoke(settings, *args):
+    return Outcome(CliRunner().invoke(main, ["--raw-dir", str(settings.raw_dir), "--warehouse",
+                                             str(settings.warehouse), "--publish-dir", str(settings.publish_dir),
+                                             *args]))
+
+
+def test_generate_if_empty_leaves_an_existing_landing_zone_alone(tmp_path, monkeypatch):
+    settings = settings_in(tmp_path)
+    for name in ("WRES_RAW_DIR", "WRES_WAREHOUSE", "WRES_PUBLISH_DIR", "WRES_CONFIG"):
+        monkeypatch.setenv(name, "")
+    write_handmade_landing_zone(settings.raw_dir)
+    result = invoke(settings, "generate", "--if-empty")
+    assert result.exit_code == 0 and "already holds source files" in result.output
+    result = invoke(settings, "generate")
+    assert result.exit_code == 1 and "pass --overwrite" in result.output
+
+
+def test_check_names_the_broken_file_and_writes_nothing(tmp_path, monkeypatch):
+    settings = settings_in(tmp_path)
+    for name in ("WRES_RAW_DIR", "WRES_WAREHOUSE", "WRES_PUBLISH_DIR", "WRES_CONFIG"):
+        monkeypatch.setenv(name, "")
+    write_handmade_landing_zone(settings.raw_dir)
+    path = settings.raw_dir / "dcf" / "2017" / "training__S17-RBB-1.csv"
+    path.write_text(path.read_text().replace("White,40", "White,-40"))
+    result = invoke(settings, "check")
+    assert result.exit_code == 1
+    assert "ok reference" in result.output and "ok 2018" in result.output
+    assert "training__S17-RBB-1.csv: column 'accessed_training': line 2: '-40' is negative" in result.output
+    assert not settings.warehouse.exists()
+
+
+def test_refresh_then_query_and_status(tmp_path, monkeypatch):
+    settings = settings_in(tmp_path)
+    for name in ("WRES_RAW_DIR", "WRES_WAREHOUSE", "WRES_PUBLISH_DIR", "WRES_CONFIG"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    write_handmade_landing_zone(settings.raw_dir)
+    result = invoke(settings, "refresh", "--year", "2018")
+    assert result.exit_code == 0, result.output
+    assert "ok ingest WRES 2018" in result.output and "published [2018]" in result.output
+    result = invoke(settings, "query", "select count(distinct wres_year) as years from marts.wres_indicator_summary")
+    assert result.exit_code == 0 and "years" in result.output
+    result = invoke(settings, "status")
+    assert result.exit_code == 0 and "2018" in result.output
+    result = invoke(settings, "refresh", "--year", "2031")
+    assert result.exit_code == 1 and "no files for WRES year(s) [2031]" in result.output
+
+
+def test_dbt_unit_tests_pass(handmade):
+    result = run_dbt(["test", "--select", "test_type:unit"], handmade.settings, capture=True)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "PASS=4" in result.stdout
