@@ -5,6 +5,9 @@
     'int_indicator_1_measures_unpivoted',
     'int_indicator_1_disparity_ratios_computed',
     'int_indicator_2_measures_unpivoted',
+    'int_indicator_3_measures_unpivoted',
+    'int_indicator_4_measures_unpivoted',
+    'int_indicator_9_measures_unpivoted',
 ] %}
 {%- set survey_indicators = '(5, 6, 7, 8)' %}
 {%- set workforce_indicators = '(1, 2, 3, 4, 9)' %}

@@ -1,0 +1,37 @@
+-- Indicator 4: relative likelihood of white staff accessing non-mandatory training and CPD
+-- compared to BME staff, (accessed_W / headcount_W) / (accessed_B / headcount_B), headcounts
+-- at 31 March of the year from indicator 1.
+with accessed as (
+    select
+        wres_year,
+        org_code,
+        coalesce(sum(accessed_training) filter (where ethnicity_group = 'White'), 0) as accessed_white,
+        coalesce(sum(accessed_training) filter (where ethnicity_group = 'BME'), 0) as accessed_bme
+    from {{ ref('stg_dcf__training') }}
+    where is_latest_submission
+    group by all
+),
+
+training as (
+    select
+        accessed.wres_year,
+        accessed.org_code,
+        'all' as breakdown,
+        accessed.accessed_white,
+        headcounts.headcount_white,
+        accessed.accessed_bme,
+        headcounts.headcount_bme
+    from accessed
+    join {{ ref('int_group_headcounts_pivoted') }} as headcounts using (wres_year, org_code)
+),
+
+pooled as (
+    {{ pool_by_area('training', ['breakdown'],
+                    ['accessed_white', 'headcount_white', 'accessed_bme', 'headcount_bme']) }}
+),
+
+measures as (
+    {{ likelihood_measures('pooled', 4, 'accessed_white', 'headcount_white', 'accessed_bme', 'headcount_bme') }}
+)
+
+select * from measures
