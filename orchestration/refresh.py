@@ -8,6 +8,7 @@ fails stops only itself: the others go on, and the failure is reported at the en
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import dagster as dg
@@ -54,11 +55,23 @@ def _error_of(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(messages) or "the run failed (see the Dagster run log)"
 
 
+@lru_cache(maxsize=8)
+def _definitions(warehouse: str, raw_dir: str, publish_dir: str) -> dg.Definitions:
+    """One Definitions object per set of folders, resolved once per process.
+
+    Resolving a new Definitions object after runs have executed in this process can meet a
+    stale Dagster state-storage context; resolving each set of folders once avoids it.
+    """
+    defs = build_definitions(WarehouseResource(warehouse=warehouse, raw_dir=raw_dir, publish_dir=publish_dir))
+    defs.resolve_all_job_defs()
+    return defs
+
+
 def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance,
                 publish: bool = True, on_step: Callable[[str, str], None] | None = None) -> RefreshResult:
     """Run the steps of a refresh for `years`; `on_step(name, state)` reports start/ok/failed."""
     notify = on_step or (lambda name, state: None)
-    defs = build_definitions(WarehouseResource.from_settings(settings))
+    defs = _definitions(str(settings.warehouse), str(settings.raw_dir), str(settings.publish_dir))
     keys = [str(y) for y in years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
     instance.add_dynamic_partitions(wres_year_partitions.name, [k for k in keys if k not in known])

@@ -47,6 +47,12 @@ def pay_bands() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=None)
+def band_levels() -> dict[tuple[str, str], str]:
+    """(staff group, pay band) -> lower, middle, upper (AfC) or medical: the disparity-ratio levels."""
+    return {(row["staff_group"], row["pay_band"]): row["band_level"] for row in read_seed("pay_bands")}
+
+
+@lru_cache(maxsize=None)
 def ethnic_categories() -> dict[str, str]:
     """NHS Data Dictionary ethnic category code -> White / BME / Unknown."""
     return {row["ethnic_category"]: row["ethnicity_group"] for row in read_seed("ethnic_categories")}
@@ -67,9 +73,6 @@ def survey_answers() -> dict[str, tuple[str, ...]]:
     return {kind: tuple(answers) for kind, answers in kinds.items()}
 
 
-ANSWER_KIND_BY_INDICATOR = {5: "harassment", 6: "harassment", 7: "equal_opportunities", 8: "discrimination"}
-
-
 def survey_questions(survey_year: int) -> dict[int, tuple[str, ...]] | None:
     """Indicator -> question columns for a survey year, or None when the map has no entry."""
     found: dict[int, list[str]] = {}
@@ -77,3 +80,9 @@ def survey_questions(survey_year: int) -> dict[int, tuple[str, ...]] | None:
         if int(row["first_survey_year"]) <= survey_year <= int(row["last_survey_year"]):
             found.setdefault(int(row["indicator"]), []).append(row["question_column"])
     return {k: tuple(v) for k, v in found.items()} or None
+
+
+@lru_cache(maxsize=None)
+def answer_kind_by_indicator() -> dict[int, str]:
+    """Indicator -> the answer scale of its questions (harassment, equal_opportunities, discrimination)."""
+    return {int(row["indicator"]): row["answer_kind"] for row in read_seed("survey_question_map")}

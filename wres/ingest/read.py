@@ -213,7 +213,7 @@ def column_checks(contract: c.Contract, wres_year: int | None, survey_questions:
                             f"'{{value}}' is not the census date of WRES year {wres_year}; expected {wres_year}-03-31"))
     if contract is c.STAFF_SURVEY and survey_questions:
         for indicator, columns in survey_questions.items():
-            answers = vocab.survey_answers()[vocab.ANSWER_KIND_BY_INDICATOR[indicator]]
+            answers = vocab.survey_answers()[vocab.answer_kind_by_indicator()[indicator]]
             allowed = ", ".join(_sql_str(a) for a in answers)
             for column in columns:
                 checks.append(Check(column, f"nullif(trim({_ident(column)}), '') is not null and "
