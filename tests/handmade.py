@@ -148,4 +148,57 @@ def write_handmade_landing_zone(root: Path) -> Path:
                 write_csv(root / "dcf" / str(year) / f"{section}__{submission_id}.csv",
                           ["org_code", "submission_id", "submitted_at", *DCF_COLUMNS[section]],
                           [(org, submission_id, submitted_at, *row) for row in rows])
+    write_handmade_survey(root)
     return root
+
+
+# The 2017 staff survey (feeds WRES 2018): question columns of the 2015-2017 questionnaire.
+# Indicator 5: q22a; 6: q22b (managers) or q22c (colleagues); 7: q21; 8: q17b. "" = blank.
+SURVEY_QUESTIONS = ("q22a", "q22b", "q22c", "q21", "q17b")
+SURVEY_2017 = [
+    # org, labels, genders, occupations, answers per question
+    ("RAA", ["White - English, Welsh, Scottish, Northern Irish or British"] * 10 + ["White - Gypsy or Irish Traveller"] * 2,
+     ["Female"] * 8 + ["Male"] * 4, ["Registered Nurses and Midwives"] * 6 + ["General Management"] * 6, {
+         "q22a": ["1-2"] * 3 + ["Never"] * 8 + [""],
+         "q22b": ["3-5", "3-5", "Never", "3-5"] + ["Never"] * 7 + [""],
+         "q22c": ["Never", "Never", "6-10", "1-2"] + ["Never"] * 7 + [""],
+         "q21": ["Yes"] * 6 + ["No"] * 3 + ["Don't know"] * 2 + [""],
+         "q17b": ["Yes"] + ["No"] * 11}),
+    ("RAA", ["Black or Black British - African"] * 6 + ["Asian or Asian British - Indian"] * 4 + ["Arab"],
+     ["Female"] * 7 + ["Male"] * 4, ["Registered Nurses and Midwives"] * 5 + ["General Management"] * 6, {
+         "q22a": ["1-2"] * 4 + ["Never"] * 7,
+         "q22b": ["1-2"] * 3 + ["Never"] * 8,
+         "q22c": ["Never"] * 3 + ["More than 10"] * 2 + ["Never"] * 6,
+         "q21": ["Yes"] * 3 + ["No"] * 5 + ["Don't know"] * 3,
+         "q17b": ["Yes"] * 3 + ["No"] * 8}),
+    ("RAA", ["Prefer not to say", "Prefer not to say", ""], ["Female"] * 3, ["Other"] * 3, {
+         "q22a": ["1-2"] * 3, "q22b": ["1-2"] * 3, "q22c": ["Never"] * 3, "q21": ["Yes"] * 3, "q17b": ["Yes"] * 3}),
+    ("RBB", ["White - Irish"] * 15, ["Male"] * 15, ["Allied Health Professionals"] * 15, {
+         "q22a": ["1-2"] * 5 + ["Never"] * 10,
+         "q22b": ["1-2"] * 3 + ["Never"] * 12,
+         "q22c": ["Never"] * 15,
+         "q21": ["Yes"] * 10 + ["No"] * 5,
+         "q17b": ["No"] * 15}),
+    ("RBB", ["Black or Black British - Caribbean"] * 4, ["Female"] * 4, ["Allied Health Professionals"] * 4, {
+         "q22a": ["1-2"] * 2 + ["Never"] * 2,
+         "q22b": ["1-2"] + ["Never"] * 3,
+         "q22c": ["Never"] * 4,
+         "q21": ["Yes"] + ["No"] * 3,
+         "q17b": ["Yes"] + ["No"] * 3}),
+]
+
+
+def survey_rows():
+    rows, number = [], 0
+    for org, labels, genders, occupations, answers in SURVEY_2017:
+        for i, label in enumerate(labels):
+            number += 1
+            rows.append([f"R{number:03d}", org, label, genders[i], occupations[i],
+                         *(answers[q][i] for q in SURVEY_QUESTIONS)])
+    return rows
+
+
+def write_handmade_survey(root: Path) -> None:
+    write_csv(root / "staff_survey" / "2017" / "nss_2017.csv",
+              ["respondent_id", "org_code", "ethnicity", "gender", "occupation_group", *SURVEY_QUESTIONS],
+              survey_rows())

@@ -66,4 +66,4 @@ def test_refresh_then_query_and_status(tmp_path, monkeypatch):
 def test_dbt_unit_tests_pass(handmade):
     result = run_dbt(["test", "--select", "test_type:unit"], handmade.settings, capture=True)
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "PASS=4" in result.stdout
+    assert "PASS=6" in result.stdout

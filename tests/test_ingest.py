@@ -167,6 +167,9 @@ def test_unexpected_file_name(zone):
 
 
 def write_survey(folder: Path, name: str, rows, header=SURVEY_HEADER, gz=False) -> Path:
+    """Replace the survey files of the folder with one file."""
+    for old in folder.glob("*"):
+        old.unlink()
     path = folder / name
     if gz:
         plain = write_csv(folder / "plain.tmp", header, rows)

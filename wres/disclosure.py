@@ -178,19 +178,20 @@ def apply_secondary_suppression(summary: pd.DataFrame, trust_areas: pd.DataFrame
     # with all but one of its bands published gives that band: hide the ratio when a band of
     # a level it uses hides a white or BME headcount.
     bands = protected[["white", "bme"]].any(axis=1).rename("hidden").reset_index()
-    bands = bands[bands["breakdown"].str.contains("|", regex=False)]
-    split = bands["breakdown"].str.split("|", n=1, expand=True)
-    bands["staff_group"], levels = split[0], vocab.band_levels()
-    bands["band_level"] = [levels.get(pair) for pair in zip(split[0], split[1])]
-    hidden_levels = bands[bands["hidden"]].groupby(["wres_year", "level", "area_code", "staff_group"])["band_level"] \
-        .agg(set)
-    for measure, used in (("disparity_lower_to_middle", {"lower", "middle"}),
-                          ("disparity_middle_to_upper", {"middle", "upper"}),
-                          ("disparity_lower_to_upper", {"lower", "upper"})):
-        rows = one & (summary["measure"] == measure)
-        keys = pd.MultiIndex.from_frame(summary.loc[rows, ["wres_year", "level", "area_code", "breakdown"]])
-        found = hidden_levels.reindex(keys)
-        hide.loc[rows] = [isinstance(levels_hidden, set) and bool(levels_hidden & used) for levels_hidden in found]
+    bands = bands[bands["hidden"] & bands["breakdown"].str.contains("|", regex=False)]
+    if not bands.empty:
+        levels = vocab.band_levels()
+        group_band = bands["breakdown"].str.split("|", n=1)
+        bands = bands.assign(staff_group=group_band.str[0],
+                             band_level=[levels.get(tuple(pair)) for pair in group_band])
+        hidden_levels = bands.groupby(["wres_year", "level", "area_code", "staff_group"])["band_level"].agg(set)
+        for measure, used in (("disparity_lower_to_middle", {"lower", "middle"}),
+                              ("disparity_middle_to_upper", {"middle", "upper"}),
+                              ("disparity_lower_to_upper", {"lower", "upper"})):
+            rows = one & (summary["measure"] == measure)
+            keys = pd.MultiIndex.from_frame(summary.loc[rows, ["wres_year", "level", "area_code", "breakdown"]])
+            found = hidden_levels.reindex(keys)
+            hide.loc[rows] = [isinstance(hidden_set, set) and bool(hidden_set & used) for hidden_set in found]
 
     newly = hide & summary["suppression_reason"].isna()
     summary.loc[newly, "suppression_reason"] = SECONDARY
