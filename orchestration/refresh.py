@@ -47,8 +47,11 @@ class RefreshResult:
 def _error_of(result: dg.ExecuteInProcessResult) -> str:
     messages = []
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
+        failure = event.step_failure_data if event.is_step_failure else None
+        if failure and failure.user_failure_data and failure.user_failure_data.description:
+            messages.append(failure.user_failure_data.description.strip())
+        elif failure and failure.error:
+            error = failure.error
             while error.cause is not None and "ContractError" not in error.cls_name:
                 error = error.cause
             messages.append(error.message.strip())

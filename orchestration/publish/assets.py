@@ -1,36 +1,48 @@
-"""The published release of a WRES year (CONTRACTS.md, Publication)."""
-
+"""The published release of a WRES year, behind its gate (CONTRACTS.md, Publication)."""
 
 import dagster as dg
-
 from dagster_dbt import get_asset_key_for_model
 
-from wres.publish.release import write_release
+from wres.config import settings
+from wres.publish.release import GateFailed, publish_year
 from orchestration.partitions import wres_year_partitions
+from orchestration.quality.checks import check_result
 from orchestration.resources import WarehouseResource
 from orchestration.transform.assets import wres_dbt_models
 
 GROUP = "publish"
+RELEASE = dg.AssetKey(["published", "wres_release"])
 MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name) for name in ("wres_indicator_summary", "wres_trust_share")]
 
 
 @dg.asset(
-    key=dg.AssetKey(["published", "wres_release"]),
+    key=RELEASE,
     deps=MART_KEYS,
     partitions_def=wres_year_partitions,
     group_name=GROUP,
-    kinds={"parquet", "csv"},
+    kinds={"parquet", "csv", "html"},
+    check_specs=[dg.AssetCheckSpec("publication_gate", asset=RELEASE, blocking=True,
+                                   description="Every GX suite of expectations/ for the year, the release "
+                                               "as it would be published included; errors block it.")],
     description="Disclosure-controlled tables, manifest and data-quality report of one WRES year, "
-                "swapped into <publish dir>/<year>/ only when complete.",
+                "swapped into <publish dir>/<year>/ only when the year's gate passes.",
 )
-def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wres_year = int(context.partition_key)
+    s = settings().with_paths(warehouse.raw_dir, warehouse.warehouse, warehouse.publish_dir)
     with warehouse.reader() as con:
-        release = write_release(con, wres_year, warehouse.publish_dir)
+        try:
+            release, gate = publish_year(con, wres_year, s)
+        except GateFailed as failure:
+            yield check_result("publication_gate", failure.gate.checks, RELEASE,
+                               {"report": dg.MetadataValue.path(str(failure.report_path))})
+            raise dg.Failure(description=str(failure)) from None
+    yield check_result("publication_gate", gate.checks, RELEASE)
     context.log.info(f"published WRES {wres_year} to {release.folder}")
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key=RELEASE, metadata={
         "folder": dg.MetadataValue.path(str(release.folder)),
         **{f"rows_{t}": dg.MetadataValue.int(int(n)) for t, n in release.tables.items()},
         "inputs": dg.MetadataValue.int(len(release.manifest["inputs"])),
+        "warnings": dg.MetadataValue.int(len(gate.warnings)),
         "code_version": release.manifest["code_version"],
     })

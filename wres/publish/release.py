@@ -105,6 +105,7 @@ def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: P
             "wres_year": wres_year,
             "published_at": datetime.now(timezone.utc).isoformat(),
             "code_version": code_version(),
+            "configuration": str(PROJECT_ROOT / "wres.toml"),
             "inputs": release_inputs(con, wres_year),
             "tables": {t: {"rows": n, "files": [f"{t}.parquet", f"{t}.csv"]} for t, n in release.tables.items()},
             **(extra_manifest or {}),
@@ -132,3 +133,50 @@ def _verify(staging: Path, release: Release) -> None:
                                        f"expected {rows}")
     finally:
         con.close()
+
+
+class GateFailed(Exception):
+    """The publication gate of a year failed: nothing was published."""
+
+    def __init__(self, gate, report_path: Path):
+        self.gate = gate
+        self.report_path = report_path
+        lines = "\n  ".join(check.summary() for check in gate.failures)
+        super().__init__(f"WRES {gate.wres_year} not published: {len(gate.failures)} blocking check(s) failed "
+                         f"(report: {report_path}); the previous release stays in place:\n  {lines}")
+
+
+def suppression_counts(con: duckdb.DuckDBPyConnection, wres_year: int) -> dict[str, int]:
+    return dict(con.execute("""select coalesce(suppression_reason, 'published'), count(*)
+                               from marts.wres_indicator_summary where wres_year = ? group by 1 order by 1""",
+                            [wres_year]).fetchall())
+
+
+def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tuple[Release, "GateResult"]:
+    """Run the gate on the year's release-to-be; publish it atomically only when no blocking check fails.
+
+    The gate's report is always written to `<publish dir>/gate_reports/<year>/`; a passing
+    release carries it as `data_quality.html`, and its manifest every check result.
+    """
+    from wres.quality.gate import evaluate
+    from wres.quality.report import render
+
+    published = con.execute(publication_query("wres_indicator_summary", wres_year)).df()
+    gate = evaluate(con, wres_year, published, settings)
+    counts = suppression_counts(con, wres_year)
+    inputs = release_inputs(con, wres_year)
+    version = code_version()
+    report = render(gate, counts, inputs, version)
+    reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "data_quality.html").write_text(report, encoding="utf-8")
+    (reports / "checks.json").write_text(json.dumps({"wres_year": wres_year, "passed": gate.passed,
+                                                     "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
+    if not gate.passed:
+        raise GateFailed(gate, reports / "data_quality.html")
+    release = write_release(
+        con, wres_year, settings.publish_dir,
+        extra_manifest={"gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
+                        "checks": gate.as_dicts(), "suppression": counts},
+        extra_files={"data_quality.html": report})
+    return release, gate

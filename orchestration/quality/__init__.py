@@ -1,0 +1,1 @@
+"""Quality: Great Expectations suites as Dagster asset checks."""

@@ -1,0 +1,1 @@
+"""Data quality: the tables the publication gate validates, and the gate itself (GX)."""
