@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -140,6 +141,19 @@ def _insert_manifest(con, result: LoadResult, run_id: str, raw_dir: Path) -> Non
           f["bytes"], f["rows"], loaded_at) for f in result.files])
 
 
+@contextmanager
+def _replacing(con: duckdb.DuckDBPyConnection, result: LoadResult, run_id: str, raw_dir: Path):
+    """One transaction for a whole load: its rows and its manifest go in together, or not at all."""
+    con.execute("begin transaction")
+    try:
+        yield
+        _insert_manifest(con, result, run_id, raw_dir)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
 def _relative_file_sql(raw_dir: Path) -> str:
     prefix = str(raw_dir).rstrip("/") + "/"
     return f"replace(_file, '{prefix.replace(chr(39), chr(39) * 2)}', '')"
@@ -163,8 +177,7 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
 
     result = LoadResult(load_id=uuid.uuid4().hex, wres_year=wres_year)
     relative = _relative_file_sql(raw_dir)
-    con.execute("begin transaction")
-    try:
+    with _replacing(con, result, run_id, raw_dir):
         for table in _YEAR_TABLES:
             con.execute(f"delete from {RAW}.{table} where wres_year = ?", [wres_year])
         for contract, stage_table in staged.items():
@@ -185,11 +198,6 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
                           on columns('{c.SURVEY_QUESTION_PATTERN}') into name question value answer)""")
                 result.rows[SURVEY_ANSWERS] = con.execute(
                     f"select count(*) from {RAW}.{SURVEY_ANSWERS} where wres_year = ?", [wres_year]).fetchone()[0]
-        _insert_manifest(con, result, run_id, raw_dir)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return result
 
 
@@ -205,8 +213,7 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
     staged = _check_files(con, files, [], None, None)
     result = LoadResult(load_id=uuid.uuid4().hex, wres_year=None)
     relative = _relative_file_sql(raw_dir)
-    con.execute("begin transaction")
-    try:
+    with _replacing(con, result, run_id, raw_dir):
         for contract, stage_table in staged.items():
             result.files.extend(_manifest_rows(con, stage_table, [f for f in files if f.contract is contract],
                                                raw_dir))
@@ -214,9 +221,4 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
             con.execute(f"insert into {RAW}.{contract.raw_table} by name select * exclude (_file), "
                         f"{relative} as source_file, '{result.load_id}' as load_id from {stage_table}")
             result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
-        _insert_manifest(con, result, run_id, raw_dir)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return result

@@ -5,14 +5,7 @@
 -- rate (entered[Y] + entered[Y-1]) / (headcount[Y] + headcount[Y-1]) before
 -- var('indicator3_year_end_from'), null where year Y-1 is missing.
 with entered as (
-    select
-        wres_year,
-        org_code,
-        coalesce(sum(entered_formal_disciplinary) filter (where ethnicity_group = 'White'), 0) as entered_white,
-        coalesce(sum(entered_formal_disciplinary) filter (where ethnicity_group = 'BME'), 0) as entered_bme
-    from {{ ref('stg_dcf__disciplinary') }}
-    where is_latest_submission
-    group by all
+    {{ latest_counts_by_ethnicity(ref('stg_dcf__disciplinary'), ['entered_formal_disciplinary']) }}
 ),
 
 year_end as (
@@ -20,9 +13,9 @@ year_end as (
         entered.wres_year,
         entered.org_code,
         'all' as breakdown,
-        entered.entered_white,
+        entered.entered_formal_disciplinary_white as entered_white,
         headcounts.headcount_white,
-        entered.entered_bme,
+        entered.entered_formal_disciplinary_bme as entered_bme,
         headcounts.headcount_bme
     from entered
     join {{ ref('int_group_headcounts_pivoted') }} as headcounts using (wres_year, org_code)

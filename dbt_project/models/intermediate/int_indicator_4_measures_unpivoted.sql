@@ -2,14 +2,7 @@
 -- compared to BME staff, (accessed_W / headcount_W) / (accessed_B / headcount_B), headcounts
 -- at 31 March of the year from indicator 1.
 with accessed as (
-    select
-        wres_year,
-        org_code,
-        coalesce(sum(accessed_training) filter (where ethnicity_group = 'White'), 0) as accessed_white,
-        coalesce(sum(accessed_training) filter (where ethnicity_group = 'BME'), 0) as accessed_bme
-    from {{ ref('stg_dcf__training') }}
-    where is_latest_submission
-    group by all
+    {{ latest_counts_by_ethnicity(ref('stg_dcf__training'), ['accessed_training']) }}
 ),
 
 training as (
@@ -17,9 +10,9 @@ training as (
         accessed.wres_year,
         accessed.org_code,
         'all' as breakdown,
-        accessed.accessed_white,
+        accessed.accessed_training_white as accessed_white,
         headcounts.headcount_white,
-        accessed.accessed_bme,
+        accessed.accessed_training_bme as accessed_bme,
         headcounts.headcount_bme
     from accessed
     join {{ ref('int_group_headcounts_pivoted') }} as headcounts using (wres_year, org_code)
