@@ -149,6 +149,21 @@ def test_unknown_organisation_code_blocks_its_year(zone):
     assert release.folder.exists()
 
 
+def test_files_changed_since_the_load_block_the_year(zone):
+    build_warehouse(zone, [2017, 2018])
+    # A revision lands (or a broken file replaces a good one) but the year is not loaded again.
+    write_csv(zone.raw_dir / "dcf" / "2018" / "training__S18-RBB-2.csv",
+              ["org_code", "submission_id", "submitted_at", "ethnicity_group", "accessed_training"],
+              [("RBB", "S18-RBB-2", "2018-09-01T10:00:00", "White", 36)])
+    con = duckdb.connect(str(zone.warehouse), read_only=True)
+    with pytest.raises(GateFailed) as failure:
+        publish_year(con, 2018, zone)
+    assert "the release is built from the files now in the landing zone" in str(failure.value)
+    assert "dcf/2018/training__S18-RBB-2.csv" in str(failure.value)
+    release, _ = publish_year(con, 2017, zone)  # 2017's files are unchanged
+    assert release.folder.exists()
+
+
 def test_return_rate_below_95_percent_blocks_its_year(zone):
     for path in (zone.raw_dir / "dcf" / "2018").glob("*__S18-RCC-1.csv"):
         path.unlink()  # 2 of the 3 trusts open at 31 March 2018 made a return: 67%

@@ -182,9 +182,13 @@ def mart_checks(con, year: int | None, settings: Settings, validator: Validator 
 
 def publication_checks(con, year: int, published: pd.DataFrame, settings: Settings,
                        validator: Validator | None = None) -> list[CheckResult]:
+    """The release as it would be published, and the files it would be built from."""
     validator = validator or Validator()
+    params = parameters(con, year, settings)
     frame, id_column = tables.published_tables(con, year, published, settings)
-    return validator.validate("published_tables", frame, id_column, parameters(con, year, settings))
+    results = validator.validate("published_tables", frame, id_column, params)
+    frame, id_column = tables.landing_zone_consistency(con, year, settings)
+    return results + validator.validate("landing_zone_consistency", frame, id_column, params)
 
 
 def evaluate(con, year: int, published: pd.DataFrame, settings: Settings) -> GateResult:

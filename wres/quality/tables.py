@@ -13,6 +13,8 @@ import pandas as pd
 from wres.config import Settings
 from wres.disclosure import headcount_cells, memberships, recoverable
 from wres.ingest import contracts as c
+from wres.ingest.landing import reference_files, year_files
+from wres.ingest.load import sha256
 
 COUNT_COLUMNS = {
     "workforce": ["headcount"],
@@ -98,6 +100,23 @@ def data_quality_warnings(con, year: int | None = None) -> tuple[pd.DataFrame, s
                          left join intermediate.int_workforce_totals_compared m using (wres_year, org_code)
                          {where}""", [year] if year is not None else [])
     return frame, "trust"
+
+
+def landing_zone_consistency(con, year: int, settings: Settings) -> tuple[pd.DataFrame, str]:
+    """The files of the year's latest load (and the latest reference load) against the files on disk."""
+    from wres.publish.release import release_inputs
+
+    loaded = {i["path"]: i["sha256"] for i in release_inputs(con, year)}
+    raw_dir = settings.raw_dir.resolve()
+    on_disk = [f.path for f in year_files(raw_dir, year, settings).files]
+    on_disk += [f.path for f in reference_files(raw_dir) if f.path.exists()]
+    current = {str(p.relative_to(raw_dir)): sha256(p) for p in on_disk}
+    paths = sorted(set(loaded) | set(current))
+    frame = pd.DataFrame({"path": paths,
+                          "loaded_sha256": [loaded.get(p) for p in paths],
+                          "current_sha256": [current.get(p) for p in paths]})
+    frame["matches"] = frame["loaded_sha256"].notna() & (frame["loaded_sha256"] == frame["current_sha256"])
+    return frame, "path"
 
 
 def _summary(con, year: int | None) -> pd.DataFrame:
