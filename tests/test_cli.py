@@ -1,6 +1,5 @@
 """The `wres` command line as a data engineer uses it."""
 
-import duckdb
 from click.testing import CliRunner
 
 from tests.conftest import settings_in

@@ -1,7 +1,6 @@
 """Secondary suppression (wres.disclosure), on tables small enough to check by hand."""
 
 import pandas as pd
-import pytest
 
 from wres.disclosure import apply_secondary_suppression, headcount_cells, memberships, recoverable
 

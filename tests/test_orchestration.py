@@ -1,7 +1,6 @@
 """The Dagster code location: lineage, sensors, schedule, and whole refreshes in process."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path

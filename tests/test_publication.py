@@ -11,7 +11,7 @@ from orchestration.refresh import run_refresh
 from tests.conftest import build_warehouse, settings_in
 from tests.handmade import write_csv, write_handmade_landing_zone
 from wres.disclosure import headcount_cells, memberships, recoverable
-from wres.publish.release import GateFailed, publication_query, publish_year
+from wres.publish.release import GateFailed, publish_year
 from wres.quality.gate import publication_checks
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,7 +65,6 @@ class Settings:
     target_years: tuple[int, ...]
     annual_refresh_cron: str
     timezone: str
-    extra: dict = field(default_factory=dict, compare=False)
 
     def with_paths(self, raw_dir=None, warehouse=None, publish_dir=None) -> "Settings":
         """A copy with some paths replaced (command-line flags win over the environment)."""

@@ -17,7 +17,12 @@ from pathlib import Path
 
 import duckdb
 
+from typing import TYPE_CHECKING
+
 from wres.config import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from wres.quality.gate import GateResult
 
 RELEASE_TABLES = {
     "wres_indicator_summary": "marts.wres_indicator_summary",
