@@ -58,3 +58,12 @@
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 {%- endmacro %}
+
+{#- The columns every int_indicator_* model hands to the summary, for a CTE of count-based
+    measures (wres_year, level, area_code, area_name, breakdown, measure, value, uses_small_count). -#}
+{% macro count_measure_rows(indicator, relation='measures') -%}
+    select
+        wres_year, {{ indicator }} as indicator, level, area_code, area_name, breakdown, measure, value,
+        uses_small_count, null::bigint as respondents, null::varchar as row_flags
+    from {{ relation }}
+{%- endmacro %}

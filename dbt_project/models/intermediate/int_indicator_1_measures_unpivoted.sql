@@ -72,16 +72,4 @@ measures as (
     where breakdown = 'all'
 )
 
-select
-    wres_year,
-    1 as indicator,
-    level,
-    area_code,
-    area_name,
-    breakdown,
-    measure,
-    value,
-    uses_small_count,
-    null::bigint as respondents,
-    null::varchar as row_flags
-from measures
+{{ count_measure_rows(1) }}

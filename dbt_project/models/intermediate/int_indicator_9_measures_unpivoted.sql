@@ -61,7 +61,4 @@ measures as (
     from pooled
 )
 
-select
-    wres_year, 9 as indicator, level, area_code, area_name, breakdown, measure, value, uses_small_count,
-    null::bigint as respondents, null::varchar as row_flags
-from measures
+{{ count_measure_rows(9) }}
