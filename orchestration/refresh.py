@@ -7,6 +7,7 @@ fails stops only itself: the others go on, and the failure is reported at the en
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
@@ -58,6 +59,21 @@ def _error_of(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(messages) or "the run failed (see the Dagster run log)"
 
 
+def _state_storage_of(instance: dg.DagsterInstance):
+    """Make `instance` the one Dagster reads definitions state from while a refresh runs.
+
+    Dagster keeps that storage in a context variable set by `with instance:`; an instance
+    entered elsewhere in this process (and since garbage-collected) can leave a dead one
+    behind, and loading definitions then fails ("undefined DagsterInstance weakref"). Using
+    `with instance:` here would dispose of the caller's instance, so set the storage alone.
+    """
+    try:
+        from dagster._core.storage.defs_state.base import set_defs_state_storage
+    except ImportError:  # a Dagster release that moved it: fall back to its own behaviour
+        return nullcontext()
+    return set_defs_state_storage(instance.defs_state_storage)
+
+
 @lru_cache(maxsize=8)
 def _definitions(warehouse: str, raw_dir: str, publish_dir: str) -> dg.Definitions:
     """One Definitions object per set of folders, resolved once per process.
@@ -73,7 +89,12 @@ def _definitions(warehouse: str, raw_dir: str, publish_dir: str) -> dg.Definitio
 def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance,
                 publish: bool = True, on_step: Callable[[str, str], None] | None = None) -> RefreshResult:
     """Run the steps of a refresh for `years`; `on_step(name, state)` reports start/ok/failed."""
-    notify = on_step or (lambda name, state: None)
+    with _state_storage_of(instance):
+        return _run_refresh(settings, years, instance, publish, on_step or (lambda name, state: None))
+
+
+def _run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance, publish: bool,
+                 notify: Callable[[str, str], None]) -> RefreshResult:
     defs = _definitions(str(settings.warehouse), str(settings.raw_dir), str(settings.publish_dir))
     keys = [str(y) for y in years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
