@@ -96,6 +96,8 @@ class Settings:
             "confidence_z": t.confidence_z,
             "leaver_rate": self.leaver_rate,
             "target_years": list(self.target_years),
+            # Secondary suppression keeps what earlier releases published or hid (DOMAIN.md).
+            "publish_dir": str(self.publish_dir),
         }
 
 

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
 RELEASE_TABLES = {
     "wres_indicator_summary": "marts.wres_indicator_summary",
     "wres_trust_share": "marts.wres_trust_share",
+    "trusts": "intermediate.int_trust_years_enumerated",
 }
+# The trusts of the year and their areas: public reference data, which lets readers (and the
+# disclosure audit) see which trusts add up to each region and trust type.
+TRUST_COLUMNS = "wres_year, org_code, trust_name, region_code, region_name, trust_type"
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Release:
     folder: Path
     tables: dict[str, int] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    staging: Path | None = None
 
 
 def code_version() -> str:
@@ -67,11 +72,14 @@ def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]
 
 
 def publication_query(table: str, wres_year: int) -> str:
-    """The disclosure-controlled rows of a mart table: suppressed values blank."""
+    """The disclosure-controlled rows of a table: suppressed values blank, confidential columns left out."""
     if table == "wres_indicator_summary":
-        return (f"select * replace (case when suppressed then null else value end as value) "
+        return (f"select * exclude (is_sensitive) replace (case when suppressed then null else value end as value) "
                 f"from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
                 f"order by indicator, level, area_code, breakdown, measure")
+    if table == "trusts":
+        return (f"select {TRUST_COLUMNS} from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
+                f"order by org_code")
     return f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} order by indicator"
 
 
@@ -89,14 +97,13 @@ def swap_into_place(staging: Path, destination: Path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path,
-                  extra_manifest: dict | None = None, extra_files: dict[str, str] | None = None) -> Release:
-    """Write the release of `wres_year` to `<publish_dir>/<year>/` atomically."""
+def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path) -> Release:
+    """Write the release's tables into a hidden staging folder beside its destination."""
     publish_dir = Path(publish_dir)
     publish_dir.mkdir(parents=True, exist_ok=True)
     staging = publish_dir / f".incoming-{wres_year}-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
-    release = Release(wres_year=wres_year, folder=publish_dir / str(wres_year))
+    release = Release(wres_year=wres_year, folder=publish_dir / str(wres_year), staging=staging)
     try:
         for table in RELEASE_TABLES:
             query = publication_query(table, wres_year)
@@ -104,14 +111,30 @@ def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: P
                 target = str(staging / f"{table}.{extension}").replace("'", "''")
                 con.execute(f"copy ({query}) to '{target}' {options}")
             release.tables[table] = con.execute(f"select count(*) from ({query})").fetchone()[0]
+    except BaseException:
+        discard(release)
+        raise
+    return release
+
+
+def discard(release: Release) -> None:
+    if release.staging is not None and release.staging.exists():
+        shutil.rmtree(release.staging, ignore_errors=True)
+
+
+def finish_release(con: duckdb.DuckDBPyConnection, release: Release, extra_manifest: dict | None = None,
+                   extra_files: dict[str, str] | None = None) -> Release:
+    """Add the manifest and extra files to a staged release, verify it, and swap it into place."""
+    staging = release.staging
+    try:
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
         release.manifest = {
-            "wres_year": wres_year,
+            "wres_year": release.wres_year,
             "published_at": datetime.now(timezone.utc).isoformat(),
             "code_version": code_version(),
             "configuration": str(PROJECT_ROOT / "wres.toml"),
-            "inputs": release_inputs(con, wres_year),
+            "inputs": release_inputs(con, release.wres_year),
             "tables": {t: {"rows": n, "files": [f"{t}.parquet", f"{t}.csv"]} for t, n in release.tables.items()},
             **(extra_manifest or {}),
         }
@@ -120,9 +143,14 @@ def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: P
         _verify(staging, release)
         swap_into_place(staging, release.folder)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        discard(release)
     return release
+
+
+def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path,
+                  extra_manifest: dict | None = None, extra_files: dict[str, str] | None = None) -> Release:
+    """Write the release of `wres_year` to `<publish_dir>/<year>/` atomically."""
+    return finish_release(con, stage_release(con, wres_year, publish_dir), extra_manifest, extra_files)
 
 
 def _verify(staging: Path, release: Release) -> None:
@@ -166,21 +194,25 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
     from wres.quality.gate import evaluate
     from wres.quality.report import render
 
-    published = con.execute(publication_query("wres_indicator_summary", wres_year)).df()
-    gate = evaluate(con, wres_year, published, settings)
-    counts = suppression_counts(con, wres_year)
-    inputs = release_inputs(con, wres_year)
-    version = code_version()
-    report = render(gate, counts, inputs, version)
-    reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "data_quality.html").write_text(report, encoding="utf-8")
-    (reports / "checks.json").write_text(json.dumps({"wres_year": wres_year, "passed": gate.passed,
-                                                     "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
-    if not gate.passed:
-        raise GateFailed(gate, reports / "data_quality.html")
-    release = write_release(
-        con, wres_year, settings.publish_dir,
+    release = stage_release(con, wres_year, settings.publish_dir)
+    try:
+        gate = evaluate(con, wres_year, release.staging, release.folder, settings)
+        counts = suppression_counts(con, wres_year)
+        inputs = release_inputs(con, wres_year)
+        version = code_version()
+        report = render(gate, counts, inputs, version)
+        reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
+        reports.mkdir(parents=True, exist_ok=True)
+        (reports / "data_quality.html").write_text(report, encoding="utf-8")
+        (reports / "checks.json").write_text(json.dumps({"wres_year": wres_year, "passed": gate.passed,
+                                                         "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
+        if not gate.passed:
+            raise GateFailed(gate, reports / "data_quality.html")
+    except BaseException:
+        discard(release)
+        raise
+    release = finish_release(
+        con, release,
         extra_manifest={"gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
                         "checks": gate.as_dicts(), "suppression": counts},
         extra_files={"data_quality.html": report})

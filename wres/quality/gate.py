@@ -180,21 +180,21 @@ def mart_checks(con, year: int | None, settings: Settings, validator: Validator 
     return results
 
 
-def publication_checks(con, year: int, published: pd.DataFrame, settings: Settings,
+def publication_checks(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings,
                        validator: Validator | None = None) -> list[CheckResult]:
-    """The release as it would be published, and the files it would be built from."""
+    """The release as written (its staged files), and the files it was built from."""
     validator = validator or Validator()
     params = parameters(con, year, settings)
-    frame, id_column = tables.published_tables(con, year, published, settings)
+    frame, id_column = tables.published_tables(con, year, release_folder, previous_folder, settings)
     results = validator.validate("published_tables", frame, id_column, params)
     frame, id_column = tables.landing_zone_consistency(con, year, settings)
     return results + validator.validate("landing_zone_consistency", frame, id_column, params)
 
 
-def evaluate(con, year: int, published: pd.DataFrame, settings: Settings) -> GateResult:
-    """Every suite for one WRES year: raw, mart and the release as it would be published."""
+def evaluate(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings) -> GateResult:
+    """Every suite for one WRES year: raw, mart and the staged release, audited with the previous one."""
     validator = Validator()
     checks = raw_checks(con, year, settings, validator)
     checks += mart_checks(con, year, settings, validator)
-    checks += publication_checks(con, year, published, settings, validator)
+    checks += publication_checks(con, year, release_folder, previous_folder, settings, validator)
     return GateResult(wres_year=year, checks=checks)

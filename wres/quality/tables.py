@@ -6,12 +6,15 @@ about (a trust, a submission, a mart row), so a check result says which ones to 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
 
 from wres.config import Settings
-from wres.disclosure import headcount_cells, memberships, recoverable
+from wres.disclosure.audit import audit
+from wres.disclosure.releases import published_cells
 from wres.ingest import contracts as c
 from wres.ingest.landing import reference_files, year_files
 from wres.ingest.load import sha256
@@ -185,10 +188,30 @@ def mart_completeness(con, year: int) -> tuple[pd.DataFrame, str]:
     return frame, "row_id"
 
 
-def published_tables(con, year: int, published: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, str]:
-    """The release's indicator table with the helper columns of the disclosure checks."""
+def _release_table(folder: Path, table: str) -> pd.DataFrame:
+    con = duckdb.connect()
+    try:
+        return con.execute("select * from read_parquet(?)", [str(Path(folder) / f"{table}.parquet")]).df()
+    finally:
+        con.close()
+
+
+def published_tables(con, year: int, release_folder: Path, previous_folder: Path | None,
+                     settings: Settings) -> tuple[pd.DataFrame, str]:
+    """The release's indicator table as written, with the helper columns of the disclosure checks.
+
+    The audit (wres.disclosure.audit) reads the release's own files; from the warehouse it takes
+    only the confidential truth of the year (values and which are sensitive), and the previous
+    release of the year is taken as known.
+    """
     t = settings.thresholds
-    frame = published.copy()
+    frame = _release_table(release_folder, "wres_indicator_summary")
+    trusts = _release_table(release_folder, "trusts")
+    truth = _df(con, "select wres_year, indicator, level, area_code, breakdown, measure, value, is_sensitive "
+                     "from marts.wres_indicator_summary where wres_year = ?", [year])
+    previous = published_cells([previous_folder]) if previous_folder is not None else None
+    if previous is not None:
+        previous = previous[previous["wres_year"] == year]
     frame["row_id"] = (frame["indicator"].astype(str) + ":" + frame["level"] + ":" + frame["area_code"] + ":"
                        + frame["breakdown"] + ":" + frame["measure"])
     below_england = frame["level"] != "england"
@@ -197,24 +220,19 @@ def published_tables(con, year: int, published: pd.DataFrame, settings: Settings
         counts |= frame["measure"].isin(["members_total", "members_bme"])
     frame["is_small_published_count"] = below_england & counts & frame["value"].between(t.small_count_min,
                                                                                           t.small_count_max)
-    survey = frame["indicator"].isin([5, 6, 7, 8]) & frame["measure"].str.startswith("pct_")
-    # Each survey percentage's own denominator (the legacy indicator 7 figures have theirs).
+    survey = frame["indicator"].isin([5, 6, 7, 8]) & (frame["measure"].str.startswith("pct_")
+                                                      | frame["measure"].str.startswith("respondents_"))
+    # Each survey figure's own denominator (the legacy indicator 7 figures have theirs).
     denominators = _df(con, """select indicator, level, area_code, breakdown, measure, respondents
                          from intermediate.int_indicator_5_8_measures_unpivoted
-                         where wres_year = ? and measure like 'pct_%'""", [year])
+                         where wres_year = ?""", [year])
     merged = frame[["indicator", "level", "area_code", "breakdown", "measure"]].merge(
         denominators, how="left", on=["indicator", "level", "area_code", "breakdown", "measure"])
     frame["survey_respondents"] = merged["respondents"].to_numpy()
     frame["is_published_survey_figure"] = survey & below_england & frame["value"].notna()
-
-    hidden = frame.assign(suppression_reason=np.where(frame["suppressed"], frame["suppression_reason"], None))
-    cells = headcount_cells(hidden)
-    areas = _df(con, "select wres_year, org_code, region_code, trust_type from intermediate.int_trust_years_enumerated "
-                     "where wres_year = ?", [year])
-    exposed = recoverable(cells, memberships(cells, areas))
-    exposed_ids = set()
-    if not exposed.empty:
-        rows = cells.loc[exposed["cell"].to_numpy()]
-        exposed_ids = set("1:" + rows["level"] + ":" + rows["area_code"] + ":" + rows["breakdown"] + ":" + rows["measure"])
-    frame["is_recoverable"] = frame["row_id"].isin(exposed_ids)
-    return frame, "row_id"
+    audited = audit(frame, trusts, truth, previous)
+    frame["is_derivable"] = audited["is_derivable"].to_numpy()
+    # The id names the cell and, when the audit derives it, the chain of relations that does.
+    frame["cell"] = np.where(frame["is_derivable"], frame["row_id"] + " <- " + audited["derivation"].fillna(""),
+                             frame["row_id"])
+    return frame, "cell"

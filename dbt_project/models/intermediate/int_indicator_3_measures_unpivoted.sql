@@ -4,6 +4,12 @@
 -- relative_likelihood_as_published: the method in force that year, a two-year rolling
 -- rate (entered[Y] + entered[Y-1]) / (headcount[Y] + headcount[Y-1]) before
 -- var('indicator3_year_end_from'), null where year Y-1 is missing.
+{%- set rolling_counts = [] %}
+{%- set rolling_columns = [] %}
+{%- for count in ['entered_white', 'headcount_white', 'entered_bme', 'headcount_bme'] %}
+    {%- do rolling_counts.extend([count ~ '_y0', count ~ '_y1']) %}
+    {%- do rolling_columns.extend(['r.' ~ count ~ '_y0', 'r.' ~ count ~ '_y1']) %}
+{%- endfor %}
 with entered as (
     {{ latest_counts_by_ethnicity(ref('stg_dcf__disciplinary'), ['entered_formal_disciplinary']) }}
 ),
@@ -22,14 +28,20 @@ year_end as (
 ),
 
 two_year as (
+    -- Each year's counts stay separate: the small-count rule checks every count the rolling
+    -- rate uses (DOMAIN.md), not only the two-year sums.
     select
         this_year.wres_year,
         this_year.org_code,
         'all' as breakdown,
-        this_year.entered_white + last_year.entered_white as entered_white_2y,
-        this_year.headcount_white + last_year.headcount_white as headcount_white_2y,
-        this_year.entered_bme + last_year.entered_bme as entered_bme_2y,
-        this_year.headcount_bme + last_year.headcount_bme as headcount_bme_2y
+        this_year.entered_white as entered_white_y0,
+        last_year.entered_white as entered_white_y1,
+        this_year.headcount_white as headcount_white_y0,
+        last_year.headcount_white as headcount_white_y1,
+        this_year.entered_bme as entered_bme_y0,
+        last_year.entered_bme as entered_bme_y1,
+        this_year.headcount_bme as headcount_bme_y0,
+        last_year.headcount_bme as headcount_bme_y1
     from year_end as this_year
     join year_end as last_year
         on last_year.org_code = this_year.org_code
@@ -42,8 +54,7 @@ pooled as (
 ),
 
 pooled_two_year as (
-    {{ pool_by_area('two_year', ['breakdown'],
-                    ['entered_white_2y', 'headcount_white_2y', 'entered_bme_2y', 'headcount_bme_2y']) }}
+    {{ pool_by_area('two_year', ['breakdown'], rolling_counts) }}
 ),
 
 year_end_measures as (
@@ -64,15 +75,15 @@ as_published as (
             when pooled.wres_year >= {{ var('indicator3_year_end_from') }}
                 then {{ relative_likelihood('pooled.entered_bme', 'pooled.headcount_bme',
                                             'pooled.entered_white', 'pooled.headcount_white') }}
-            else {{ relative_likelihood('r.entered_bme_2y', 'r.headcount_bme_2y',
-                                        'r.entered_white_2y', 'r.headcount_white_2y') }}
+            else {{ relative_likelihood('r.entered_bme_y0 + r.entered_bme_y1', 'r.headcount_bme_y0 + r.headcount_bme_y1',
+                                        'r.entered_white_y0 + r.entered_white_y1',
+                                        'r.headcount_white_y0 + r.headcount_white_y1') }}
         end as value,
         case
             when pooled.wres_year >= {{ var('indicator3_year_end_from') }}
                 then {{ any_small_count(['pooled.entered_white', 'pooled.headcount_white',
                                          'pooled.entered_bme', 'pooled.headcount_bme']) }}
-            else {{ any_small_count(['r.entered_white_2y', 'r.headcount_white_2y',
-                                     'r.entered_bme_2y', 'r.headcount_bme_2y']) }}
+            else {{ any_small_count(rolling_columns) }}
         end as uses_small_count,
         null::bigint as respondents
     from pooled

@@ -76,8 +76,9 @@ measures as (
            pct_{{ g }} as value, respondents_{{ g }} as respondents
     from rates
     union all
+    -- A respondent count is its own denominator: under the minimum it is hidden (n<11) too.
     select wres_year, indicator, level, area_code, area_name, breakdown, 'respondents_{{ g }}',
-           respondents_{{ g }}, null
+           respondents_{{ g }}, respondents_{{ g }}
     from rates
     union all
     select wres_year, indicator, level, area_code, area_name, breakdown, 'pct_{{ g }}_legacy',

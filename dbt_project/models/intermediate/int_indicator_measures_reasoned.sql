@@ -1,7 +1,8 @@
 -- Every indicator measure of every area with its data-quality annotations and its primary
 -- disclosure-control reason, in order of precedence: declaration<80% (a withheld trust's
 -- indicators 1-4 and 9), count 1-7 (counts below England, board counts exempt by
--- configuration) or n<11 (survey groups below England). Secondary suppression follows in
+-- configuration) or n<11 (survey groups below England), and whether the value is sensitive.
+-- Secondary suppression follows in
 -- int_indicator_measures_secondary_suppressed.
 {%- set measure_models = [
     'int_indicator_1_measures_unpivoted',
@@ -69,7 +70,14 @@ reasoned as (
             when level <> 'england' and indicator in {{ survey_indicators }}
                 and respondents < {{ var('survey_min_respondents') }}
                 then 'n<11'
-        end as suppression_reason
+        end as suppression_reason,
+        -- Sensitive: secondary suppression must keep the value underivable. A withheld
+        -- trust's value built from a count of 1-7 is sensitive although its reason stays
+        -- declaration<80%; England is never suppressed.
+        level <> 'england' and (
+            (indicator not in {{ survey_indicators }} and uses_small_count)
+            or (indicator in {{ survey_indicators }} and respondents < {{ var('survey_min_respondents') }})
+        ) as is_sensitive
     from annotated
 )
 

@@ -1,16 +1,22 @@
-"""Secondary suppression of the indicator measures (wres.disclosure, DOMAIN.md).
+"""Secondary suppression of the indicator measures (wres.disclosure.suppression, DOMAIN.md).
 
-Where a published total and its parts would let a reader recover a hidden value by
-subtraction, the smallest other part is hidden too, until no hidden value is recoverable.
-The rule is iterative over pandas frames, so it lives in Python (wres/disclosure.py, with
-its own tests) and this model only feeds it the measures and the trusts' areas.
+Hides further cells until no sensitive cell can be derived from the published ones through
+the table's additive relations, rates and percentages. The search over null vectors of the
+relations is iterative numpy work, so it lives in Python with its own tests; this model
+feeds it the measures, the trusts' areas and the releases already published (a reader
+has them: what they published stays known, what they hid stays hidden).
 """
 
-from wres.disclosure import apply_secondary_suppression
+from pathlib import Path
+
+from wres.disclosure.releases import current_releases, published_cells
+from wres.disclosure.suppression import apply_secondary_suppression
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     measures = dbt.ref("int_indicator_measures_reasoned").df()
     trust_areas = dbt.ref("int_trust_years_enumerated").df()[["wres_year", "org_code", "region_code", "trust_type"]]
-    return apply_secondary_suppression(measures, trust_areas)
+    trust_areas = trust_areas.rename(columns={"region_code": "region"})
+    previous = published_cells(current_releases(Path(dbt.config.get("publish_dir") or ".")))
+    return apply_secondary_suppression(measures, trust_areas, previous)

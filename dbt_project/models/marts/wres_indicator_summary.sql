@@ -21,5 +21,6 @@ select
         case when is_low_declaration then 'low_declaration' end,
         case when is_source_mismatch then 'source_mismatch' end
     ), '') as flags,
-    source
+    source,
+    coalesce(is_sensitive, false) as is_sensitive
 from suppressed

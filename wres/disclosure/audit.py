@@ -1,0 +1,292 @@
+"""The gate's disclosure audit: no sensitive cell of a release is determined by what is public.
+
+Built from the release as written (its Parquet files), independently of the suppression code.
+It writes down, as linear equations over the hidden values, everything the release publishes:
+- indicator 1 headcounts: white + BME + unknown = total; the bands of a staff group = the
+  staff group; the staff groups = all staff; the trusts of a region or trust type = the area;
+  every trust = England; the regions = England; the trust types = England;
+- each published percentage: `100 part = pct total` (indicator 1, the declaration rate and
+  indicator 9's workforce share, which the board share minus the gap also gives);
+- indicators 2-4: the latent event counts (and indicator 2's shortlisted) add up over areas
+  like headcounts, and a published rate ties the events to their base: `100 events = rate base`;
+- survey indicators 5-8, per group: respondents add up over areas (England included), answer
+  counts add up over ICB-free areas (regions and trust types pool respondents), England's
+  percentage is the headcount-weighted mean of its trusts' percentages, and a published
+  percentage or respondent count ties answers to respondents (`100 answers = pct respondents`).
+Cells of the previous release of the year that it published with the value they still have
+count as published. A sensitive cell (`is_sensitive` in the confidential mart: a count of 1-7, a
+survey group under 11 respondents, a withheld value built from one) fails the audit when the
+system determines it (wres.disclosure.linalg); so does a published ratio computed from a
+hidden cell that is not linear in the counts (relative likelihoods and their intervals, the
+rolling rate, disparity ratios), which the equations cannot represent.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from wres.disclosure.linalg import determined_unknowns
+
+KEY = ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]
+PARTS = ("white", "bme", "unknown", "total")
+GROUPS = ("white", "bme")
+AREA_LEVELS = ("region", "trust_type")
+SURVEY = (5, 6, 7, 8)
+NONLINEAR = ("relative_likelihood", "ci_lower", "ci_upper", "relative_likelihood_as_published")
+
+
+class System:
+    """Unknowns named by tuples, relations as {unknown: coefficient} with a label each."""
+
+    def __init__(self):
+        self.ids: dict[tuple, int] = {}
+        self.names: list[tuple] = []
+        self.relations: list[dict[int, Fraction]] = []
+        self.labels: list[str] = []
+
+    def var(self, name: tuple) -> int:
+        if name not in self.ids:
+            self.ids[name] = len(self.names)
+            self.names.append(name)
+        return self.ids[name]
+
+    def add(self, terms: list[tuple[tuple, Fraction | int]], label: str) -> None:
+        relation: dict[int, Fraction | int] = defaultdict(int)
+        for name, coefficient in terms:
+            relation[self.var(name)] += coefficient
+        relation = {v: c for v, c in relation.items() if c != 0}
+        if len(relation) >= 1:
+            self.relations.append(relation)
+            self.labels.append(label)
+
+
+def _sum_relations(system: System, kind: tuple, cells: set[tuple], members: dict[str, dict[str, list[str]]],
+                   coordinates: list[tuple], describe: str, with_england: bool = True) -> None:
+    """area = sum of its trusts, for each level and coordinate; England = sum of trusts, regions, types."""
+    for coordinate in coordinates:
+        def present(level, area):
+            return (level, area, *coordinate) in cells
+        for level, areas in members.items():
+            for area, trusts in areas.items():
+                if present(level, area):
+                    system.add([((*kind, level, area, *coordinate), 1)]
+                               + [((*kind, "trust", t, *coordinate), -1) for t in trusts if present("trust", t)],
+                               f"trusts of {level} {area} = {level} total ({describe} {'/'.join(map(str, coordinate))})")
+        if with_england and present("england", "ENG"):
+            everything = [t for areas in members.values() for trusts in areas.values() for t in trusts]
+            trusts = sorted(set(everything))
+            system.add([((*kind, "england", "ENG", *coordinate), 1)]
+                       + [((*kind, "trust", t, *coordinate), -1) for t in trusts if present("trust", t)],
+                       f"trusts = England ({describe} {'/'.join(map(str, coordinate))})")
+            for level, areas in members.items():
+                system.add([((*kind, "england", "ENG", *coordinate), 1)]
+                           + [((*kind, level, a, *coordinate), -1) for a in areas if present(level, a)],
+                           f"{level}s = England ({describe} {'/'.join(map(str, coordinate))})")
+
+
+def _keys(frame: pd.DataFrame) -> list[tuple]:
+    return list(zip(*(frame[c].tolist() for c in KEY[1:])))
+
+
+def _values(frame: pd.DataFrame) -> dict[tuple, float | None]:
+    return dict(zip(_keys(frame), frame["value"].astype(float).tolist()))
+
+
+def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame) -> tuple[System, dict]:
+    """The release's relations, and for each release row the unknowns that stand for it."""
+    system = System()
+    value = _values(published)
+    true_value = _values(truth)
+
+    def shown(key):
+        v = value.get(key)
+        return v is not None and not pd.isna(v)
+
+    members = {level: {a: sorted(g["org_code"]) for a, g in trusts.groupby(column, sort=True)}
+               for level, column in (("region", "region_code"), ("trust_type", "trust_type"))
+               if column in trusts}
+    stands_for: dict[tuple, list[tuple]] = defaultdict(list)
+
+    # Indicator 1 headcounts.
+    one = published[(published["indicator"] == 1) & published["measure"].str.startswith("headcount_")]
+    cells = {(lv, ac, bd, m.removeprefix("headcount_")) for _, lv, ac, bd, m in _keys(one)}
+    for lv, ac, bd, part in cells:
+        stands_for[(1, lv, ac, bd, f"headcount_{part}")].append(("hc", lv, ac, bd, part))
+    areas = sorted({(lv, ac) for lv, ac, _, _ in cells})
+    breakdowns = sorted({bd for _, _, bd, _ in cells})
+    hc = ("hc",)
+    for lv, ac in areas:
+        for bd in breakdowns:
+            if all((lv, ac, bd, p) in cells for p in PARTS):
+                system.add([(("hc", lv, ac, bd, "total"), 1)] + [(("hc", lv, ac, bd, p), -1) for p in PARTS[:3]],
+                           f"white + BME + unknown = total ({lv} {ac}, {bd})")
+        for part in PARTS:
+            groups = sorted({bd.split("|")[0] for bd in breakdowns if bd.endswith("|all")})
+            for g in groups:
+                bands = [bd for bd in breakdowns if bd.startswith(f"{g}|") and bd != f"{g}|all"]
+                if (lv, ac, f"{g}|all", part) in cells:
+                    system.add([(("hc", lv, ac, f"{g}|all", part), 1)]
+                               + [(("hc", lv, ac, b, part), -1) for b in bands if (lv, ac, b, part) in cells],
+                               f"bands of {g} = {g} ({lv} {ac}, {part})")
+            if (lv, ac, "all", part) in cells:
+                system.add([(("hc", lv, ac, "all", part), 1)]
+                           + [(("hc", lv, ac, f"{g}|all", part), -1) for g in groups
+                              if (lv, ac, f"{g}|all", part) in cells],
+                           f"staff groups = all staff ({lv} {ac}, {part})")
+    _sum_relations(system, hc, cells, members, [(bd, p) for bd in breakdowns for p in PARTS], "headcount")
+    for (ind, lv, ac, bd, m), v in value.items():
+        if pd.isna(v):
+            continue
+        if ind == 1 and m in ("pct_white", "pct_bme", "pct_unknown"):
+            system.add([(("hc", lv, ac, bd, m.removeprefix("pct_")), 100), (("hc", lv, ac, bd, "total"), -Fraction(v))],
+                       f"{m} x total ({lv} {ac}, {bd})")
+        elif ind == 1 and m == "declaration_rate":
+            system.add([(("hc", lv, ac, "all", "unknown"), 100), (("hc", lv, ac, "all", "total"), -(100 - Fraction(v)))],
+                       f"declaration rate x total ({lv} {ac})")
+        elif ind == 9 and m in ("pct_bme_workforce", "gap_pp") and bd == "all":
+            share = Fraction(v) if m == "pct_bme_workforce" else None
+            if m == "gap_pp" and shown((9, lv, ac, bd, "pct_bme_board")):
+                share = Fraction(value[(9, lv, ac, bd, "pct_bme_board")]) - Fraction(v)
+            if share is not None:
+                system.add([(("hc", lv, ac, "all", "bme"), 100), (("hc", lv, ac, "all", "total"), -share)],
+                           f"indicator 9 workforce share ({lv} {ac})")
+
+    # Indicators 2-4: latent event counts tied to their base by the published rates.
+    for ind in (2, 3, 4):
+        rates = published[(published["indicator"] == ind) & published["measure"].isin(["rate_white", "rate_bme"])]
+        if rates.empty:
+            continue
+        keyed = {(lv, ac, m.removeprefix("rate_")) for _, lv, ac, _, m in _keys(rates)}
+        for lv, ac, g in keyed:
+            stands_for[(ind, lv, ac, "all", f"rate_{g}")].append(("ev", ind, lv, ac, g))
+        kinds = [("ev", ind)] + ([("base", ind)] if ind == 2 else [])
+        for kind in kinds:
+            _sum_relations(system, kind, keyed, members, [(g,) for g in GROUPS], f"indicator {ind} {kind[0]}")
+        for lv, ac, g in keyed:
+            r = value.get((ind, lv, ac, "all", f"rate_{g}"))
+            if r is None or pd.isna(r):
+                continue
+            base = ("base", ind, lv, ac, g) if ind == 2 else ("hc", lv, ac, "all", g)
+            system.add([(("ev", ind, lv, ac, g), 100), (base, -Fraction(r))], f"indicator {ind} rate_{g} ({lv} {ac})")
+
+    # Survey indicators: respondents, answers, and trust percentages in England's weighted mean.
+    for ind in SURVEY:
+        rows = published[published["indicator"] == ind]
+        if rows.empty:
+            continue
+        keyed = {(lv, ac, g) for _, lv, ac, _, _ in _keys(rows) for g in GROUPS}
+        legacy = ind == 7
+        for lv, ac, g in keyed:
+            stands_for[(ind, lv, ac, "all", f"respondents_{g}")].append(("n", ind, lv, ac, g))
+            stands_for[(ind, lv, ac, "all", f"pct_{g}")] += [("y", ind, lv, ac, g), ("p", ind, lv, ac, g)]
+            if legacy:
+                stands_for[(ind, lv, ac, "all", f"pct_{g}_legacy")] += [("nl", ind, lv, ac, g), ("q", ind, lv, ac, g)]
+        coordinates = [(g,) for g in GROUPS]
+        _sum_relations(system, ("n", ind), keyed, members, coordinates, f"indicator {ind} respondents")
+        _sum_relations(system, ("y", ind), keyed, members, coordinates, f"indicator {ind} answers", with_england=False)
+        if legacy:
+            _sum_relations(system, ("nl", ind), keyed, members, coordinates, f"indicator {ind} legacy respondents",
+                           with_england=False)
+        for lv, ac, g in sorted(keyed):
+            n_key, p_key = (ind, lv, ac, "all", f"respondents_{g}"), (ind, lv, ac, "all", f"pct_{g}")
+            if lv != "england":
+                if shown(n_key):
+                    system.add([(("y", ind, lv, ac, g), 100), (("p", ind, lv, ac, g), -Fraction(value[n_key]))],
+                               f"indicator {ind} pct_{g} x respondents ({lv} {ac})")
+                elif shown(p_key):
+                    system.add([(("y", ind, lv, ac, g), 100), (("n", ind, lv, ac, g), -Fraction(value[p_key]))],
+                               f"indicator {ind} pct_{g} x respondents ({lv} {ac})")
+                q_key = (ind, lv, ac, "all", f"pct_{g}_legacy")
+                if legacy and shown(q_key):
+                    system.add([(("y", ind, lv, ac, g), 100), (("nl", ind, lv, ac, g), -Fraction(value[q_key]))],
+                               f"indicator {ind} pct_{g}_legacy x legacy respondents ({lv} {ac})")
+        for g in GROUPS:
+            for kind, measure in (("p", f"pct_{g}"),) + ((("q", f"pct_{g}_legacy"),) if legacy else ()):
+                terms = []
+                for t in sorted({t for areas in members.values() for ts in areas.values() for t in ts}):
+                    weight = true_value.get((1, "trust", t, "all", f"headcount_{g}"))
+                    respondents = true_value.get((ind, "trust", t, "all", f"respondents_{g}"))
+                    if weight and respondents and not pd.isna(weight) and not pd.isna(respondents):
+                        terms.append(((kind, ind, "trust", t, g), Fraction(weight)))
+                if terms:
+                    total = sum(c for _, c in terms)
+                    system.add(terms + [((kind, ind, "england", "ENG", g), -total)],
+                               f"England indicator {ind} {measure}: headcount-weighted mean of trusts")
+    return system, stands_for
+
+
+def known_cells(published: pd.DataFrame, truth: pd.DataFrame, previous: pd.DataFrame | None) -> set[tuple]:
+    """Release row keys whose value a reader has: published now, or before with the same value."""
+    known = set(_keys(published[published["value"].notna()]))
+    if previous is not None and not previous.empty:
+        before = previous[previous["value"].notna()].merge(truth[KEY + ["value"]], on=KEY, suffixes=("_before", ""))
+        same = before[before["value_before"] == before["value"]]
+        known |= set(_keys(same))
+    return known
+
+
+def _nonlinear_leaks(published: pd.DataFrame) -> dict[tuple, str]:
+    """Published ratios that the equations cannot represent, shown while one of their inputs is hidden."""
+    leaks = {}
+    value = _values(published)
+    hidden = {k for k, v in value.items() if pd.isna(v)}
+    for key, v in value.items():
+        ind, lv, ac, bd, m = key
+        if pd.isna(v):
+            continue
+        if ind in (2, 3, 4) and m in NONLINEAR:
+            inputs = [(ind, lv, ac, bd, "rate_white"), (ind, lv, ac, bd, "rate_bme")]
+        elif ind == 1 and m.startswith("disparity_"):
+            inputs = [k for k in value if k[0] == 1 and k[1] == lv and k[2] == ac and k[3].startswith(f"{bd}|")
+                      and not k[3].endswith("|all") and k[4] in ("headcount_white", "headcount_bme")]
+        else:
+            continue
+        missing = [k for k in inputs if k in hidden]
+        if missing:
+            leaks[key] = f"published {m} is computed from hidden {', '.join(k[4] + ' ' + k[3] for k in missing)}"
+    return leaks
+
+
+def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
+          previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per release row: `is_derivable` and, when it is, `derivation` (the relations used).
+
+    `published` is the release's indicator table (value null where hidden); `trusts` its trust
+    table (org_code, region_code, trust_type); `truth` the confidential mart rows of the year
+    (value, is_sensitive); `previous` the previous release of the year, if any.
+    """
+    system, stands_for = build_system(published, trusts, truth)
+    known_rows = known_cells(published, truth, previous)
+    known = set()
+    for key in known_rows:
+        for name in stands_for.get(key, []):
+            if name[0] in ("hc", "n", "p", "q"):
+                known.add(system.var(name))
+    sensitive_rows = set(_keys(truth[truth["is_sensitive"].fillna(False).astype(bool)]))
+    targets: dict[int, tuple] = {}
+    for key in sorted(sensitive_rows):
+        for name in stands_for.get(key, []):
+            if name in system.ids:
+                targets[system.ids[name]] = key
+    found = determined_unknowns(system.relations, known, set(targets))
+    derivable: dict[tuple, str] = {}
+    for v, how in sorted(found.items()):
+        key = targets[v]
+        steps = [system.labels[i] for i in how.relations]
+        shown_steps = steps if len(steps) <= 6 else steps[:3] + [f"... {len(steps) - 5} more ..."] + steps[-2:]
+        text = ("solved jointly from: " if how.jointly else "by: ") + "; then ".join(shown_steps)
+        derivable.setdefault(key, f"{'/'.join(system.names[v][:1])} {text}")
+    for key, text in _nonlinear_leaks(published).items():
+        derivable.setdefault(key, text)
+    # A sensitive value shown outright is the plainest leak of all.
+    for key in sensitive_rows & known_rows:
+        derivable.setdefault(key, "the value is published")
+    frame = published[KEY].copy()
+    keys = _keys(frame)
+    frame["is_derivable"] = np.array([k in derivable for k in keys], dtype=bool)
+    frame["derivation"] = [derivable.get(k) for k in keys]
+    return frame
