@@ -1,102 +1,297 @@
-"""Secondary suppression (wres.disclosure), on tables small enough to check by hand."""
+"""Disclosure control on tables small enough to work out by hand: suppression, then the audit.
+
+Each case builds the confidential measures as the marts would (indicator 1 headcounts and
+percentages by band, or survey groups), with the primary reasons and sensitive cells stated
+here by hand, runs secondary suppression, asserts exactly which cells it hides, and runs the
+independent audit on the release that would be published.
+"""
+
+from __future__ import annotations
 
 import pandas as pd
 
-from wres.disclosure import apply_secondary_suppression, headcount_cells, memberships, recoverable
+from wres.disclosure.audit import audit
+from wres.disclosure.suppression import apply_secondary_suppression
 
-PARTS = ("white", "bme", "unknown", "total")
-
-
-def rows(level, area, breakdown, counts, reasons=None):
-    """Indicator 1 headcount and percentage rows of one breakdown; counts = (white, bme, unknown)."""
-    reasons = reasons or {}
-    total = sum(counts)
-    out = []
-    for part, value in zip(PARTS, (*counts, total)):
-        out.append(dict(wres_year=2022, indicator=1, level=level, area_code=area, breakdown=breakdown,
-                        measure=f"headcount_{part}", value=float(value), suppression_reason=reasons.get(part)))
-        if part != "total":
-            out.append(dict(wres_year=2022, indicator=1, level=level, area_code=area, breakdown=breakdown,
-                            measure=f"pct_{part}", value=100 * value / total, suppression_reason=reasons.get(part)))
-    return out
+YEAR = 2022
+PARTS = ("white", "bme", "unknown")
+BANDS = ("G|Band 5", "G|Band 6")
 
 
-def reason(table, area, measure, breakdown="all"):
-    row = table[(table["area_code"] == area) & (table["measure"] == measure) & (table["breakdown"] == breakdown)]
-    value = row["suppression_reason"].item()
-    return None if pd.isna(value) else value
+def _row(level, area, indicator, breakdown, measure, value, reason=None, sensitive=False, respondents=None):
+    return dict(wres_year=YEAR, indicator=indicator, level=level, area_code=area, area_name=area,
+                breakdown=breakdown, measure=measure, value=float(value) if value is not None else None,
+                suppression_reason=reason, is_sensitive=sensitive, respondents=respondents)
 
 
-AREAS = pd.DataFrame({"wres_year": [2022, 2022], "org_code": ["T1", "T2"], "region_code": ["Y56", "Y56"],
-                      "trust_type": ["Acute", "Acute"]})
+class Zone:
+    """Trusts with their region and trust type, and their band counts (white, BME, unknown)."""
+
+    def __init__(self, trusts: dict[str, tuple[str, str]], bands: dict[str, dict[str, tuple[int, int, int]]],
+                 withheld: tuple[str, ...] = ()):
+        self.trusts, self.bands, self.withheld = trusts, bands, withheld
+
+    def areas(self) -> pd.DataFrame:
+        return pd.DataFrame([dict(wres_year=YEAR, org_code=t, region=r, trust_type=k)
+                             for t, (r, k) in self.trusts.items()])
+
+    def release_trusts(self) -> pd.DataFrame:
+        return self.areas().rename(columns={"region": "region_code"})
+
+    def counts(self) -> dict[tuple[str, str], dict[str, tuple[int, int, int]]]:
+        """(level, area) -> breakdown -> (white, BME, unknown), trusts summed into every area."""
+        out: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {}
+        for trust, bands in self.bands.items():
+            region, kind = self.trusts[trust]
+            full = dict(bands)
+            full["G|all"] = tuple(sum(v[i] for v in bands.values()) for i in range(3))
+            full["all"] = full["G|all"]
+            for key in (("trust", trust), ("region", region), ("trust_type", kind), ("england", "ENG")):
+                into = out.setdefault(key, {})
+                for breakdown, value in full.items():
+                    before = into.get(breakdown, (0, 0, 0))
+                    into[breakdown] = tuple(a + b for a, b in zip(before, value))
+        return out
+
+    def measures(self) -> pd.DataFrame:
+        """Indicator 1 rows with the primary rules of DOMAIN.md applied by hand."""
+        rows = []
+        for (level, area), breakdowns in self.counts().items():
+            below = level != "england"
+            withheld = area in self.withheld
+            for breakdown, (w, b, u) in breakdowns.items():
+                total = w + b + u
+                small = {p: below and 1 <= v <= 7 for p, v in zip(PARTS + ("total",), (w, b, u, total))}
+                for part, value in zip(PARTS + ("total",), (w, b, u, total)):
+                    reason = "declaration<80%" if withheld else ("count 1-7" if small[part] else None)
+                    rows.append(_row(level, area, 1, breakdown, f"headcount_{part}", value, reason, small[part]))
+                for part, value in zip(PARTS, (w, b, u)):
+                    uses_small = small[part] or small["total"]
+                    reason = "declaration<80%" if withheld else ("count 1-7" if uses_small else None)
+                    rows.append(_row(level, area, 1, breakdown, f"pct_{part}", 100 * value / total, reason, uses_small))
+        return pd.DataFrame(rows)
 
 
-def england_and_region(t1, t2):
-    totals = tuple(a + b for a, b in zip(t1, t2))
-    return rows("region", "Y56", "all", totals) + rows("trust_type", "Acute", "all", totals) + \
-        rows("england", "ENG", "all", totals)
+def released(result: pd.DataFrame) -> pd.DataFrame:
+    published = result.copy()
+    published.loc[published["suppression_reason"].notna(), "value"] = None
+    return published
 
 
-def test_a_single_hidden_part_takes_the_smallest_other_part_with_it():
-    # T1: white 50, BME 3 (count 1-7), unknown 10, total 63: BME = 63 - 50 - 10 unless one more is hidden.
-    table = pd.DataFrame(rows("trust", "T1", "all", (50, 3, 10), {"bme": "count 1-7"})
-                         + rows("trust", "T2", "all", (60, 20, 4), {"unknown": "count 1-7"})
-                         + england_and_region((50, 3, 10), (60, 20, 4)))
-    result = apply_secondary_suppression(table, AREAS)
-    assert reason(result, "T1", "headcount_unknown") == "secondary"  # 10 < 50
-    assert reason(result, "T1", "pct_unknown") == "secondary"
-    assert reason(result, "T1", "headcount_white") is None
-    assert reason(result, "T1", "headcount_total") is None
-    # T2: unknown 4 hidden; the smallest other part is BME 20.
-    assert reason(result, "T2", "headcount_bme") == "secondary"
-    # Region = T1 + T2: both trusts now hide BME and unknown, so the region needs nothing more.
-    assert reason(result, "Y56", "headcount_bme") is None
-    assert reason(result, "ENG", "headcount_bme") is None  # England is never hidden
+def hidden(result: pd.DataFrame, reason: str) -> set[tuple[str, str, str]]:
+    rows = result[result["suppression_reason"] == reason]
+    return set(zip(rows["area_code"], rows["breakdown"], rows["measure"]))
 
 
-def test_a_zero_is_hidden_only_when_nothing_else_is_left():
-    # White 50, BME 3 (hidden), unknown 0: the smallest non-zero other part is white.
-    table = pd.DataFrame(rows("trust", "T1", "all", (50, 3, 0), {"bme": "count 1-7"})
-                         + rows("trust", "T2", "all", (40, 2, 0), {"bme": "count 1-7"})
-                         + england_and_region((50, 3, 0), (40, 2, 0)))
-    result = apply_secondary_suppression(table, AREAS)
-    assert reason(result, "T1", "headcount_white") == "secondary"
-    assert reason(result, "T1", "headcount_unknown") is None
-    # The region's BME (5) is not small; its own parts need no protection ...
-    assert reason(result, "Y56", "headcount_bme") is None
-    # ... and nothing hidden can be recovered from what is left published.
-    cells = headcount_cells(result)
-    assert recoverable(cells, memberships(cells, AREAS)).empty
+def audit_of(result: pd.DataFrame, zone: Zone, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    found = audit(released(result), zone.release_trusts(), result, previous)
+    return found[found["is_derivable"]]
 
 
-def test_trusts_of_an_area_protect_each_other():
-    # Only T1's BME is hidden by the count rule; region = T1 + T2 would give it back.
-    table = pd.DataFrame(rows("trust", "T1", "all", (50, 3, 10), {"bme": "count 1-7"})
-                         + rows("trust", "T2", "all", (60, 30, 12))
-                         + england_and_region((50, 3, 10), (60, 30, 12)))
-    result = apply_secondary_suppression(table, AREAS)
-    hidden_t2 = {m for m in ("headcount_white", "headcount_bme", "headcount_unknown", "headcount_total")
-                 if reason(result, "T2", m) == "secondary"}
-    # T1 hides BME (3) and, to protect it, unknown (10). Region = T1 + T2 would then give both
-    # back, so T2 hides its BME and unknown too; T2's white and total stay published.
-    assert hidden_t2 == {"headcount_bme", "headcount_unknown"}
-    assert reason(result, "T1", "headcount_unknown") == "secondary"
-    cells = headcount_cells(result)
-    assert recoverable(cells, memberships(cells, AREAS)).empty
+def with_percentages(cells: set[tuple[str, str, str]], result: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """The headcount cells plus the percentages they hide: pct_<part> goes with its part or its total."""
+    out = set(cells)
+    for area, breakdown, measure in cells:
+        part = measure.removeprefix("headcount_")
+        parts = PARTS if part == "total" else (part,)
+        out |= {(area, breakdown, f"pct_{p}") for p in parts}
+    return out - hidden(result, "count 1-7") - hidden(result, "declaration<80%")
 
 
-def test_recoverable_finds_an_unprotected_value():
-    table = pd.DataFrame(rows("trust", "T1", "all", (50, 3, 10), {"bme": "count 1-7"}))
-    cells = headcount_cells(table)
-    found = recoverable(cells, memberships(cells, AREAS.iloc[0:0]))
-    assert list(cells.loc[found["cell"], "part"]) == ["bme"]
+# A region of three trusts (R1) and a second region (R2), all acute, one staff group in two bands.
+THREE_TRUSTS = {"A": ("R1", "Acute"), "B": ("R1", "Acute"), "C": ("R1", "Acute"), "D": ("R2", "Acute")}
 
 
-def test_withheld_values_protect_but_need_no_protection():
-    # T2 is withheld (declaration<80%): region - T1 gives T2 back, which is allowed.
-    withheld = {p: "declaration<80%" for p in PARTS}
-    table = pd.DataFrame(rows("trust", "T1", "all", (50, 30, 10))
-                         + rows("trust", "T2", "all", (60, 30, 40), withheld)
-                         + england_and_region((50, 30, 10), (60, 30, 40)))
-    result = apply_secondary_suppression(table, AREAS)
-    assert (result["suppression_reason"] == "secondary").sum() == 0
+def test_a_withheld_trusts_band_count_of_5_is_protected_as_a_sensitive_cell():
+    # A's declaration rate is 95/150 = 63%: withheld. Its Band 5 BME count is 5, a sensitive cell,
+    # which R1's published total minus B and C would give back. The cheapest cube pairs A with
+    # B (same region, same type), Band 5 with Band 6, BME with unknown: B's 30 + 10 + 40 + 12 = 92
+    # against C's 35 + 9 + 38 + 11 = 93; A's own cells are hidden already.
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 5, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 35, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    }, withheld=("A",))
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    cube = {("B", band, f"headcount_{part}") for band in BANDS for part in ("bme", "unknown")}
+    assert hidden(result, "secondary") == with_percentages(cube, result)
+    assert hidden(result, "declaration<80%") == {(a, b, m) for a, b, m in
+                                                 zip(result["area_code"], result["breakdown"], result["measure"])
+                                                 if a == "A"}
+    assert audit_of(result, zone).empty
+
+
+def test_a_chain_through_a_withheld_trust_is_closed():
+    # C's Band 5 BME count of 4 is hidden. A (withheld, not sensitive) hides all its cells, but they
+    # can be derived: R1's Band 6 BME minus B and C gives A's Band 6, R1's staff-group total gives
+    # A's Band 5, and R1's Band 5 minus A and B gives C's 4. A null vector through A's cells protects
+    # C without relying on them: C's unknown 9, Band 6 BME 38 and unknown 11 (58) beat pairing C
+    # with B (150).
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 4, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    }, withheld=("A",))
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    cube = {("C", "G|Band 5", "headcount_unknown"), ("C", "G|Band 6", "headcount_bme"),
+            ("C", "G|Band 6", "headcount_unknown")}
+    assert hidden(result, "count 1-7") == {("C", "G|Band 5", "headcount_bme"), ("C", "G|Band 5", "pct_bme")}
+    assert hidden(result, "secondary") == with_percentages(cube, result)
+    assert audit_of(result, zone).empty
+
+
+def test_the_audit_blocks_a_release_with_one_recoverable_cell_and_names_the_chain():
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 4, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    }, withheld=("A",))
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    # Publish C's Band 6 BME count (38) by mistake: C's staff group BME (42) minus 38 gives the 4.
+    leak = (result["area_code"] == "C") & (result["breakdown"] == "G|Band 6") & (result["measure"] == "headcount_bme")
+    result.loc[leak, "suppression_reason"] = None
+    found = audit_of(result, zone)
+    derivable = set(zip(found["area_code"], found["breakdown"], found["measure"]))
+    assert derivable == {("C", "G|Band 5", "headcount_bme")}
+    # The chain runs through the withheld trust A: England minus the other trusts gives A's all-staff
+    # and Band 6 BME, A's staff group gives its Band 5, and England's Band 5 minus A, B, D gives C's.
+    chain = found["derivation"].item()
+    assert chain.startswith("hc by: ") and "(trust A, bme)" in chain
+    assert chain.endswith("(headcount G|Band 5/bme)")
+
+
+def test_a_trust_type_with_one_trust_hides_its_type_totals_and_the_other_type():
+    # E is the only community trust: the Community totals are E's own figures, so its Band 5 BME
+    # count of 3 is hidden twice (trust and type, count 1-7). Any null vector through E moves the
+    # Community total, so the Acute total must move against it: the cube pairs E with A (same
+    # region, cheaper than B: 67 against 95), Band 5 with Band 6, BME with unknown, over the
+    # trusts E and A and the types Community and Acute. The one region equals England: never used.
+    zone = Zone({"A": ("R1", "Acute"), "B": ("R1", "Acute"), "E": ("R1", "Community")}, {
+        "A": {"G|Band 5": (40, 20, 10), "G|Band 6": (30, 25, 12)},
+        "B": {"G|Band 5": (50, 30, 14), "G|Band 6": (60, 35, 16)},
+        "E": {"G|Band 5": (20, 3, 8), "G|Band 6": (25, 15, 9)},
+    })
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    cube = {(area, band, f"headcount_{part}") for area in ("E", "A", "Community", "Acute")
+            for band in BANDS for part in ("bme", "unknown")}
+    primary = {("E", "G|Band 5", "headcount_bme"), ("Community", "G|Band 5", "headcount_bme")}
+    assert hidden(result, "secondary") == with_percentages(cube - primary, result)
+    assert audit_of(result, zone).empty
+
+
+def _survey_rows(respondents_bme: dict[str, int], yes_bme: dict[str, int], trusts: dict[str, tuple[str, str]]):
+    """Indicator 5 rows (BME only, white published everywhere) and indicator 1 headcounts for weights."""
+    rows = []
+    areas: dict[tuple[str, str], list[str]] = {}
+    for t, (region, kind) in trusts.items():
+        for key in (("trust", t), ("region", region), ("trust_type", kind)):
+            areas.setdefault(key, []).append(t)
+    weights = {t: 100 + 10 * i for i, t in enumerate(trusts)}
+    for (level, area), members in areas.items():
+        n = sum(respondents_bme[t] for t in members)
+        y = sum(yes_bme[t] for t in members)
+        small = n < 11
+        reason = "n<11" if small else None
+        rows += [_row(level, area, 5, "all", "respondents_bme", n, reason, small, n),
+                 _row(level, area, 5, "all", "pct_bme", 100 * y / n, reason, small, n),
+                 _row(level, area, 5, "all", "respondents_white", 50, None, False, 50),
+                 _row(level, area, 5, "all", "pct_white", 20.0, None, False, 50)]
+    england = sum(weights[t] * yes_bme[t] / respondents_bme[t] for t in trusts) / sum(weights.values())
+    rows += [_row("england", "ENG", 5, "all", "respondents_bme", sum(respondents_bme.values()), None, False),
+             _row("england", "ENG", 5, "all", "pct_bme", 100 * england, None, False),
+             _row("england", "ENG", 5, "all", "respondents_white", 50 * len(trusts), None, False),
+             _row("england", "ENG", 5, "all", "pct_white", 20.0, None, False)]
+    for t in trusts:
+        rows.append(_row("trust", t, 1, "all", "headcount_bme", weights[t]))
+    return pd.DataFrame(rows)
+
+
+def test_a_survey_group_of_9_respondents_is_hidden_with_its_count_and_a_partner():
+    # A's 9 BME respondents (and its percentage) are hidden, n<11. R1 minus B gives A's count,
+    # England's weighted mean minus the others gives its percentage: B, the cheapest trust in the
+    # same region and type (40 respondents against C's 50 with the type totals), hides its group too.
+    trusts = {"A": ("R1", "Acute"), "B": ("R1", "Acute"), "C": ("R1", "Community"), "D": ("R2", "Acute")}
+    measures = _survey_rows({"A": 9, "B": 40, "C": 50, "D": 60}, {"A": 3, "B": 10, "C": 20, "D": 15}, trusts)
+    zone = Zone(trusts, {})
+    result = apply_secondary_suppression(measures, zone.areas())
+    assert hidden(result, "n<11") == {("A", "all", "respondents_bme"), ("A", "all", "pct_bme")}
+    assert hidden(result, "secondary") == {("B", "all", "respondents_bme"), ("B", "all", "pct_bme")}
+    assert audit_of(result, zone).empty
+    # Without B's group hidden, the audit derives A's respondents and its answers.
+    found = audit_of(measures, zone)
+    assert {("A", "respondents_bme"), ("A", "pct_bme")} <= set(zip(found["area_code"], found["measure"]))
+
+
+def test_the_same_inputs_in_any_row_order_give_the_same_release():
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 5, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 3, 10), "G|Band 6": (60, 40, 2)},
+        "C": {"G|Band 5": (45, 35, 9), "G|Band 6": (55, 6, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    }, withheld=("A",))
+    measures = zone.measures()
+    first = apply_secondary_suppression(measures, zone.areas())
+    shuffled = measures.sample(frac=1, random_state=7).reset_index(drop=True)
+    second = apply_secondary_suppression(shuffled, zone.areas().iloc[::-1])
+    pd.testing.assert_frame_equal(first, second)
+    assert audit_of(first, zone).empty
+
+
+def test_a_revised_return_keeps_the_previous_pattern_and_is_audited_with_it():
+    bands = {
+        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 4, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+        "E": {"G|Band 5": (60, 40, 18), "G|Band 6": (65, 42, 14)},
+    }
+    trusts = {**THREE_TRUSTS, "E": ("R2", "Acute")}
+    zone = Zone(trusts, bands)
+    first = apply_secondary_suppression(zone.measures(), zone.areas())
+    # C's 4: pairing with A costs A's 15 + 30 + 20 + 25 = 90, with B 30 + 10 + 40 + 12 = 92.
+    first_cube = {(t, band, f"headcount_{part}") for t in "CA" for band in BANDS for part in ("bme", "unknown")}
+    assert hidden(first, "secondary") == with_percentages(first_cube - {("C", "G|Band 5", "headcount_bme")}, first)
+    previous = released(first)
+
+    # B revises its Band 6 BME count from 40 to 7. What the first release hid stays hidden, so
+    # pairing B with A costs only B's own unknown 12, Band 5 BME 30 and unknown 10; nothing that
+    # the first release published for D, E or R2 (unchanged) may protect it.
+    revised = Zone(trusts, {**bands, "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 7, 12)}})
+    second = apply_secondary_suppression(revised.measures(), revised.areas(), previous)
+    new_cube = {("B", "G|Band 6", "headcount_unknown"), ("B", "G|Band 5", "headcount_bme"),
+                ("B", "G|Band 5", "headcount_unknown")}
+    assert hidden(second, "count 1-7") == {("C", "G|Band 5", "headcount_bme"), ("C", "G|Band 5", "pct_bme"),
+                                           ("B", "G|Band 6", "headcount_bme"), ("B", "G|Band 6", "pct_bme")}
+    assert hidden(second, "secondary") == with_percentages(first_cube | new_cube, second)
+    assert audit_of(second, revised, previous).empty
+
+    # Had the first release published A's cells and C's other cells, the two releases together
+    # would give both small counts away, though the second alone hides them: the audit says so.
+    leaky = previous.copy()
+    truth = second.set_index(["area_code", "breakdown", "measure"])["value"]
+    exposed = (leaky["area_code"].isin(["A", "C"]) & leaky["value"].isna()
+               & ~((leaky["area_code"] == "C") & (leaky["breakdown"] == "G|Band 5") & (leaky["measure"].isin(
+                   ["headcount_bme", "pct_bme"]))))
+    leaky.loc[exposed, "value"] = [truth[(a, b, m)] for a, b, m in
+                                   zip(leaky.loc[exposed, "area_code"], leaky.loc[exposed, "breakdown"],
+                                       leaky.loc[exposed, "measure"])]
+    assert audit_of(second, revised).empty
+    found = audit_of(second, revised, leaky)
+    assert {("B", "G|Band 6", "headcount_bme"), ("C", "G|Band 5", "headcount_bme")} <= \
+        set(zip(found["area_code"], found["breakdown"], found["measure"]))
+
+
+def test_a_published_sensitive_value_is_the_plainest_leak():
+    zone = Zone({"A": ("R1", "Acute"), "B": ("R1", "Acute")}, {
+        "A": {"G|Band 5": (40, 5, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+    })
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    cell = (result["area_code"] == "A") & (result["breakdown"] == "G|Band 5") & (result["measure"] == "headcount_bme")
+    result.loc[cell, "suppression_reason"] = None
+    found = audit_of(result, zone)
+    assert found[(found["area_code"] == "A") & (found["measure"] == "headcount_bme")]["derivation"].item() \
+        == "the value is published"

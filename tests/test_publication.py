@@ -1,6 +1,7 @@
 """The publication gate: disclosure control proven on published output, and blocked years."""
 
 import json
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -10,7 +11,7 @@ import pytest
 from orchestration.refresh import run_refresh
 from tests.conftest import build_warehouse, settings_in
 from tests.handmade import write_csv, write_handmade_landing_zone
-from wres.disclosure import headcount_cells, memberships, recoverable
+from wres.disclosure.audit import audit
 from wres.publish.release import GateFailed, publish_year
 from wres.quality.gate import publication_checks
 
@@ -79,37 +80,60 @@ def test_withheld_trust_is_blank_but_counted_in_its_region(released):
     assert row(frame, "Y58", 1, "headcount_total")["value"] == 80 + 15
 
 
-def test_secondary_suppression_leaves_nothing_recoverable(released):
-    settings, con, release, _ = released
+def test_the_audit_proves_the_release_and_sensitive_cells_stay_confidential(released):
+    settings, con, release, gate = released
     frame = published(release)
     assert (frame["suppression_reason"] == "secondary").any()
-    # Every sum of published headcounts with a hidden part hides at least two of its values.
-    hidden = frame.assign(suppression_reason=frame["suppression_reason"].where(frame["suppressed"]))
-    cells = headcount_cells(hidden)
-    areas = con.execute("select wres_year, org_code, region_code, trust_type "
-                        "from intermediate.int_trust_years_enumerated").df()
-    assert recoverable(cells, memberships(cells, areas)).empty
-    # RAA 2018 all staff: unknown 17 is hidden (secondary), so BME cannot be derived either.
+    assert "is_sensitive" not in frame.columns
+    truth = con.execute("select * from marts.wres_indicator_summary where wres_year = 2018").df()
+    trusts = pd.read_parquet(release.folder / "trusts.parquet")
+    assert sorted(trusts["org_code"]) == ["RAA", "RBB", "RCC"]
+    assert not audit(frame, trusts, truth)["is_derivable"].any()
+    checks = [c for c in gate.checks if c.suite == "published_tables"]
+    assert all(c.success for c in checks if c.severity == "error")
+    # England is never suppressed, and RAA alone has clinical Band 6 and Band 8a staff (2 unknown,
+    # 2 BME), RCC alone Non-clinical Band 3 staff (5 unknown, all of RCC's unknown): England's
+    # figures give those cells away, with their region and trust type. A warning, not a block.
+    (england,) = [c for c in checks if c.severity == "warning"]
+    cells = {r.split(" <- ")[0] for r in england.failing_rows}
+    raa = {f"1:{area}:Clinical non-medical|{band}:headcount_{part}" for area in ("trust:RAA", "region:Y56", "trust_type:Acute")
+           for band, part in (("Band 6", "unknown"), ("Band 8a", "bme"))}
+    rcc = {f"1:{area}:{breakdown}:headcount_unknown" for area in ("trust:RCC", "trust_type:Community")
+           for breakdown in ("Non-clinical|Band 3", "Non-clinical|all", "all")}
+    assert england.failing_count == 13
+    assert cells == raa | rcc | {"1:region:Y58:Non-clinical|Band 3:headcount_unknown"}
+    # RAA 2018 all staff: never exactly one of the four headcounts hidden.
     raa = {m: row(frame, "RAA", 1, f"headcount_{m}") for m in ("white", "bme", "unknown", "total")}
     published_parts = [m for m, r in raa.items() if not pd.isna(r["value"])]
-    assert len(published_parts) != 3  # never exactly one of the four hidden
+    assert len(published_parts) != 3
 
 
-def test_the_gate_catches_a_cell_published_by_mistake(released):
-    settings, con, release, _ = released
+def _tampered(release, tmp_path, change) -> Path:
+    """A copy of the release folder with its indicator table changed by `change(frame)`."""
+    folder = tmp_path / "tampered"
+    folder.mkdir()
     frame = published(release)
-    # Publish RBB's 6 BME staff by mistake: the count rule and the no-value-where-suppressed check fail.
-    leak = (frame["area_code"] == "RBB") & (frame["measure"] == "headcount_bme") & (frame["breakdown"] == "all")
-    broken = frame.copy()
-    broken.loc[leak, "value"] = 6.0
-    results = {c.guards: c for c in publication_checks(con, 2018, broken, settings)}
+    change(frame)
+    frame.to_parquet(folder / "wres_indicator_summary.parquet")
+    (folder / "trusts.parquet").write_bytes((release.folder / "trusts.parquet").read_bytes())
+    return folder
+
+
+def test_the_gate_catches_a_cell_published_by_mistake(released, tmp_path):
+    settings, con, release, _ = released
+    leak = lambda f: (f["area_code"] == "RBB") & (f["measure"] == "headcount_bme") & (f["breakdown"] == "all")  # noqa: E731
+
+    def publish_six(frame):
+        frame.loc[leak(frame), "value"] = 6.0
+
+    folder = _tampered(release, tmp_path, publish_six)
+    results = {c.guards: c for c in publication_checks(con, 2018, folder, None, settings)}
     small = results["no count of 1-7 below England (board counts exempt by configuration)"]
-    assert not small.success and small.failing_rows == ["1:trust:RBB:all:headcount_bme"]
+    assert not small.success and small.failing_rows == ["1:trust:RBB:all:headcount_bme <- the value is published"]
     assert not results["no value where suppressed"].success
-    # Unhide it altogether (suppressed false): the secondary check sees RBB's unknown now stands alone.
-    broken.loc[leak, "suppressed"] = False
-    results = {c.guards: c for c in publication_checks(con, 2018, broken, settings)}
-    assert not results["no suppressed cell recoverable by subtraction"].success
+    derivable = next(c for g, c in results.items() if g.startswith("no sensitive cell"))
+    assert not derivable.success
+    assert any(r.startswith("1:trust:RBB:all:headcount_bme <- the value is published") for r in derivable.failing_rows)
 
 
 def test_release_manifest_and_report(released):

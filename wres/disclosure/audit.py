@@ -13,8 +13,9 @@ It writes down, as linear equations over the hidden values, everything the relea
   counts add up over ICB-free areas (regions and trust types pool respondents), England's
   percentage is the headcount-weighted mean of its trusts' percentages, and a published
   percentage or respondent count ties answers to respondents (`100 answers = pct respondents`).
-Cells of the previous release of the year that it published with the value they still have
-count as published. A sensitive cell (`is_sensitive` in the confidential mart: a count of 1-7, a
+Cells the previous release of the year published count as published when their value and
+inputs are unchanged (no trust they are built from has a previously published value that
+changed). A sensitive cell (`is_sensitive` in the confidential mart: a count of 1-7, a
 survey group under 11 respondents, a withheld value built from one) fails the audit when the
 system determines it (wres.disclosure.linalg); so does a published ratio computed from a
 hidden cell that is not linear in the counts (relative likelihoods and their intervals, the
@@ -47,6 +48,7 @@ class System:
         self.names: list[tuple] = []
         self.relations: list[dict[int, Fraction]] = []
         self.labels: list[str] = []
+        self.from_below_england: list[bool] = []  # the relation holds because a value below England is published
 
     def var(self, name: tuple) -> int:
         if name not in self.ids:
@@ -54,7 +56,7 @@ class System:
             self.names.append(name)
         return self.ids[name]
 
-    def add(self, terms: list[tuple[tuple, Fraction | int]], label: str) -> None:
+    def add(self, terms: list[tuple[tuple, Fraction | int]], label: str, level: str = "england") -> None:
         relation: dict[int, Fraction | int] = defaultdict(int)
         for name, coefficient in terms:
             relation[self.var(name)] += coefficient
@@ -62,6 +64,7 @@ class System:
         if len(relation) >= 1:
             self.relations.append(relation)
             self.labels.append(label)
+            self.from_below_england.append(level != "england")
 
 
 def _sum_relations(system: System, kind: tuple, cells: set[tuple], members: dict[str, dict[str, list[str]]],
@@ -143,17 +146,17 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
             continue
         if ind == 1 and m in ("pct_white", "pct_bme", "pct_unknown"):
             system.add([(("hc", lv, ac, bd, m.removeprefix("pct_")), 100), (("hc", lv, ac, bd, "total"), -Fraction(v))],
-                       f"{m} x total ({lv} {ac}, {bd})")
+                       f"{m} x total ({lv} {ac}, {bd})", lv)
         elif ind == 1 and m == "declaration_rate":
             system.add([(("hc", lv, ac, "all", "unknown"), 100), (("hc", lv, ac, "all", "total"), -(100 - Fraction(v)))],
-                       f"declaration rate x total ({lv} {ac})")
+                       f"declaration rate x total ({lv} {ac})", lv)
         elif ind == 9 and m in ("pct_bme_workforce", "gap_pp") and bd == "all":
             share = Fraction(v) if m == "pct_bme_workforce" else None
             if m == "gap_pp" and shown((9, lv, ac, bd, "pct_bme_board")):
                 share = Fraction(value[(9, lv, ac, bd, "pct_bme_board")]) - Fraction(v)
             if share is not None:
                 system.add([(("hc", lv, ac, "all", "bme"), 100), (("hc", lv, ac, "all", "total"), -share)],
-                           f"indicator 9 workforce share ({lv} {ac})")
+                           f"indicator 9 workforce share ({lv} {ac})", lv)
 
     # Indicators 2-4: latent event counts tied to their base by the published rates.
     for ind in (2, 3, 4):
@@ -171,7 +174,7 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
             if r is None or pd.isna(r):
                 continue
             base = ("base", ind, lv, ac, g) if ind == 2 else ("hc", lv, ac, "all", g)
-            system.add([(("ev", ind, lv, ac, g), 100), (base, -Fraction(r))], f"indicator {ind} rate_{g} ({lv} {ac})")
+            system.add([(("ev", ind, lv, ac, g), 100), (base, -Fraction(r))], f"indicator {ind} rate_{g} ({lv} {ac})", lv)
 
     # Survey indicators: respondents, answers, and trust percentages in England's weighted mean.
     for ind in SURVEY:
@@ -196,14 +199,14 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
             if lv != "england":
                 if shown(n_key):
                     system.add([(("y", ind, lv, ac, g), 100), (("p", ind, lv, ac, g), -Fraction(value[n_key]))],
-                               f"indicator {ind} pct_{g} x respondents ({lv} {ac})")
+                               f"indicator {ind} pct_{g} x respondents ({lv} {ac})", lv)
                 elif shown(p_key):
                     system.add([(("y", ind, lv, ac, g), 100), (("n", ind, lv, ac, g), -Fraction(value[p_key]))],
-                               f"indicator {ind} pct_{g} x respondents ({lv} {ac})")
+                               f"indicator {ind} pct_{g} x respondents ({lv} {ac})", lv)
                 q_key = (ind, lv, ac, "all", f"pct_{g}_legacy")
                 if legacy and shown(q_key):
                     system.add([(("y", ind, lv, ac, g), 100), (("nl", ind, lv, ac, g), -Fraction(value[q_key]))],
-                               f"indicator {ind} pct_{g}_legacy x legacy respondents ({lv} {ac})")
+                               f"indicator {ind} pct_{g}_legacy x legacy respondents ({lv} {ac})", lv)
         for g in GROUPS:
             for kind, measure in (("p", f"pct_{g}"),) + ((("q", f"pct_{g}_legacy"),) if legacy else ()):
                 terms = []
@@ -219,14 +222,24 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
     return system, stands_for
 
 
-def known_cells(published: pd.DataFrame, truth: pd.DataFrame, previous: pd.DataFrame | None) -> set[tuple]:
-    """Release row keys whose value a reader has: published now, or before with the same value."""
+def known_cells(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
+                previous: pd.DataFrame | None) -> set[tuple]:
+    """Release row keys whose value a reader has: published now, or published by the previous
+    release with the same value and unchanged inputs (no trust it is built from has a value that
+    the previous release published and that differs now)."""
     known = set(_keys(published[published["value"].notna()]))
-    if previous is not None and not previous.empty:
-        before = previous[previous["value"].notna()].merge(truth[KEY + ["value"]], on=KEY, suffixes=("_before", ""))
-        same = before[before["value_before"] == before["value"]]
-        known |= set(_keys(same))
-    return known
+    if previous is None or previous.empty:
+        return known
+    before = previous[previous["value"].notna()].merge(truth[KEY + ["value"]], on=KEY, suffixes=("_before", ""))
+    differs = before[(before["value_before"] != before["value"]) | before["value"].isna()]
+    revised = set(differs.loc[differs["level"] == "trust", "area_code"])
+    changed = {("trust", t) for t in revised} | ({("england", "ENG")} if revised else set())
+    for level, column in (("region", "region_code"), ("trust_type", "trust_type")):
+        if column in trusts:
+            changed |= {(level, a) for a in trusts.loc[trusts["org_code"].isin(revised), column].dropna()}
+    same = before[before["value_before"] == before["value"]]
+    keep = [(lv, ac) not in changed for lv, ac in zip(same["level"].tolist(), same["area_code"].tolist())]
+    return known | set(_keys(same[keep]))
 
 
 def _nonlinear_leaks(published: pd.DataFrame) -> dict[tuple, str]:
@@ -255,12 +268,22 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
           previous: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per release row: `is_derivable` and, when it is, `derivation` (the relations used).
 
+    England figures are never suppressed (DOMAIN.md): what they determine on their own, with
+    nothing below England published (a trust that alone has staff in a band, whose figures are
+    England's), no suppression can protect. Such cells are reported apart, in
+    `is_derivable_from_england`, as the cost of that rule rather than a suppression failure.
+
     `published` is the release's indicator table (value null where hidden); `trusts` its trust
     table (org_code, region_code, trust_type); `truth` the confidential mart rows of the year
     (value, is_sensitive); `previous` the previous release of the year, if any.
     """
-    system, stands_for = build_system(published, trusts, truth)
-    known_rows = known_cells(published, truth, previous)
+    known_rows = known_cells(published, trusts, truth, previous)
+    # What the previous release published (unchanged) is public: its relations hold as well.
+    true_value = _values(truth)
+    effective = published.copy()
+    effective["value"] = [v if not pd.isna(v) else (true_value.get(k) if k in known_rows else None)
+                          for k, v in zip(_keys(published), published["value"].astype(float).tolist())]
+    system, stands_for = build_system(effective, trusts, truth)
     known = set()
     for key in known_rows:
         for name in stands_for.get(key, []):
@@ -273,6 +296,15 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
             if name in system.ids:
                 targets[system.ids[name]] = key
     found = determined_unknowns(system.relations, known, set(targets))
+    from_england: set[tuple] = set()
+    if found:
+        # What England's figures alone determine, with nothing below England published, no
+        # suppression can protect: a trust that is the only one with staff in a band, say.
+        england = {v for key in known_rows if key[1] == "england" for name in stands_for.get(key, [])
+                   if (v := system.ids.get(name)) is not None and v in known}
+        structure = [r for r, below in zip(system.relations, system.from_below_england) if not below]
+        alone = determined_unknowns(structure, england, set(found))
+        from_england = {targets[v] for v in alone}
     derivable: dict[tuple, str] = {}
     for v, how in sorted(found.items()):
         key = targets[v]
@@ -282,11 +314,14 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
         derivable.setdefault(key, f"{'/'.join(system.names[v][:1])} {text}")
     for key, text in _nonlinear_leaks(published).items():
         derivable.setdefault(key, text)
+        from_england.discard(key)
     # A sensitive value shown outright is the plainest leak of all.
     for key in sensitive_rows & known_rows:
-        derivable.setdefault(key, "the value is published")
+        derivable[key] = "the value is published"
+        from_england.discard(key)
     frame = published[KEY].copy()
     keys = _keys(frame)
-    frame["is_derivable"] = np.array([k in derivable for k in keys], dtype=bool)
+    frame["is_derivable"] = np.array([k in derivable and k not in from_england for k in keys], dtype=bool)
+    frame["is_derivable_from_england"] = np.array([k in from_england for k in keys], dtype=bool)
     frame["derivation"] = [derivable.get(k) for k in keys]
     return frame

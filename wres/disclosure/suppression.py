@@ -20,7 +20,8 @@ tau-ARGUS and sdcTable, exact for these hierarchies):
 Hiding more never unprotects a cell, so one pass suffices. The cost of a cell is its value
 (small values preferred); a zero costs more than any count (hiding a zero beside a small
 count tells the reader the small count's bound), and a cell a reader already knows cannot
-protect: England and a value the previous release of the year published. A withheld trust's
+protect: England and a value the previous release of the year published whose inputs have not
+changed since (no trust it is built from has a published value that changed). A withheld trust's
 values are hidden but may be derivable from area totals; nothing here assumes they stay
 hidden: a null vector through them shifts them too, so it proves them undetermined as well.
 Cells the previous release hid stay hidden, so a republished year changes its pattern only
@@ -73,12 +74,27 @@ def canonical(measures: pd.DataFrame) -> pd.DataFrame:
     return measures.sort_values(KEY, kind="mergesort").reset_index(drop=True)
 
 
-def prepare(measures: pd.DataFrame, previous: pd.DataFrame | None) -> Table:
+def changed_areas(current: pd.DataFrame, before: np.ndarray, trust_areas: pd.DataFrame) -> set[tuple[str, str]]:
+    """(level, area) whose inputs changed since the previous release: the trusts with a value that
+    release published and that differs now, and every area holding one of them."""
+    now = current["value"].to_numpy(dtype=float)
+    differs = ~np.isnan(before) & ((now != before) | np.isnan(now))
+    trusts = set(current.loc[differs & (current["level"] == "trust").to_numpy(), "area_code"])
+    changed = {("trust", t) for t in trusts}
+    for level in AREA_LEVELS:
+        if level in trust_areas:
+            changed |= {(level, a) for a in trust_areas.loc[trust_areas["org_code"].isin(trusts), level].dropna()}
+    if trusts:
+        changed.add(("england", "ENG"))
+    return changed
+
+
+def prepare(measures: pd.DataFrame, previous: pd.DataFrame | None, trust_areas: pd.DataFrame) -> Table:
     frame = canonical(measures)
     reason = frame["suppression_reason"]
     hidden = reason.notna().to_numpy().copy()
     sensitive = np.array(frame["is_sensitive"].fillna(False).astype(bool).to_numpy() & hidden)
-    blocked = (frame["level"] == "england").to_numpy()
+    blocked = np.array(frame["level"] == "england")
     secondary = np.zeros(len(frame), dtype=bool)
     if previous is not None and not previous.empty:
         known = frame[KEY + ["value"]].merge(previous[KEY + ["value"]], on=KEY, how="left",
@@ -86,7 +102,14 @@ def prepare(measures: pd.DataFrame, previous: pd.DataFrame | None) -> Table:
         was_there = (known["_merge"] == "both").to_numpy()
         before = known["value_before"].to_numpy(dtype=float)
         now = known["value"].to_numpy(dtype=float)
-        published_before = was_there & ~np.isnan(before) & (before == now)
+        changed = set()
+        for year, rows in known.groupby("wres_year", sort=True):
+            changed |= {(year, *area) for area in
+                        changed_areas(rows, before[rows.index], trust_areas[trust_areas["wres_year"] == year])}
+        unchanged = np.array([(y, lv, ac) not in changed for y, lv, ac in
+                              zip(known["wres_year"].tolist(), known["level"].tolist(), known["area_code"].tolist())])
+        # Published before, same value, inputs unchanged: readers have it whatever this release does.
+        published_before = was_there & ~np.isnan(before) & (before == now) & unchanged
         hidden_before = was_there & np.isnan(before) & ~np.isnan(now)
         blocked |= published_before & ~hidden
         sticky = hidden_before & ~hidden
@@ -392,7 +415,7 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
     area level (region, trust_type, icb where known); `previous` the cells of the releases
     published before (KEY and value, null where they were hidden).
     """
-    table = prepare(measures, previous)
+    table = prepare(measures, previous, trust_areas)
     f = table.frame
     for year in sorted(f["wres_year"].unique()):
         year_rows = f[f["wres_year"] == year]

@@ -232,7 +232,8 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
     frame["is_published_survey_figure"] = survey & below_england & frame["value"].notna()
     audited = audit(frame, trusts, truth, previous)
     frame["is_derivable"] = audited["is_derivable"].to_numpy()
+    frame["is_derivable_from_england"] = audited["is_derivable_from_england"].to_numpy()
     # The id names the cell and, when the audit derives it, the chain of relations that does.
-    frame["cell"] = np.where(frame["is_derivable"], frame["row_id"] + " <- " + audited["derivation"].fillna(""),
-                             frame["row_id"])
+    frame["cell"] = np.where(frame["is_derivable"] | frame["is_derivable_from_england"],
+                             frame["row_id"] + " <- " + audited["derivation"].fillna(""), frame["row_id"])
     return frame, "cell"
