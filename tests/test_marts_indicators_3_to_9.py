@@ -39,7 +39,13 @@ def test_indicator_4_white_relative_to_bme(handmade):
     # RAA 2018: 60 of 130 white, 45 of 104 BME accessed training: 16/15, not adverse.
     value, suppressed, reason, flags = handmade.measure(2018, 4, "trust", "RAA", "relative_likelihood")
     assert value == pytest.approx((60 / 130) / (45 / 104))
-    assert (suppressed, reason, flags) == (False, None, None)
+    assert flags is None
+    # RBB's 3 BME staff who accessed training are hidden, and the Acute type's published rate
+    # minus RAA's would give them back: RAA's rates partner them (secondary), with its relative
+    # likelihood. The other partner, the withheld RCC, would hide the Community type's rate of 0,
+    # and a zero is hidden only when no count will do.
+    assert (suppressed, reason) == (True, "secondary")
+    assert handmade.measure(2018, 4, "trust", "RAA", "rate_bme")[2] == "secondary"
     half = Z * math.sqrt(1 / 60 - 1 / 130 + 1 / 45 - 1 / 104)
     assert handmade.measure(2018, 4, "trust", "RAA", "ci_upper")[0] == pytest.approx(value * math.exp(half))
 
@@ -119,6 +125,13 @@ def test_survey_breakdown_by_ethnicity_gender_and_occupation(handmade):
         "select respondents from marts.wres_survey_breakdown where wres_year = 2018 and indicator = 5 "
         "and level = 'england' and breakdown_type = 'ethnicity' and ethnicity = 'White - Gypsy or Irish Traveller'")
     assert gypsy == 1  # two respondents, but the second left q22a blank
+
+
+def test_survey_breakdown_names_england_and_each_region(handmade):
+    # RAA is in London (Y56), RBB in the South West (Y58): England rows are England, never a region.
+    names = handmade.rows("select distinct level, area_code, area_name from marts.wres_survey_breakdown "
+                          "where wres_year = 2018 order by level, area_code")
+    assert names == [("england", "ENG", "England"), ("region", "Y56", "London"), ("region", "Y58", "South West")]
 
 
 def test_every_contract_measure_exists(handmade):

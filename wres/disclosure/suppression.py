@@ -42,6 +42,7 @@ PARTS = ("white", "bme", "unknown", "total")
 AREA_LEVELS = ("region", "icb", "trust_type")
 SURVEY_INDICATORS = (5, 6, 7, 8)
 RATE_INDICATORS = (2, 3, 4)
+EVENT_INDICATORS = (3, 4)
 BLOCKED = 10**12          # a cell that cannot be hidden to protect another
 ZERO = 10**7              # a zero: only when no count will do
 
@@ -425,7 +426,10 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
     for year in sorted(f["wres_year"].unique()):
         year_rows = f[f["wres_year"] == year]
         areas = Areas(year_rows[["level", "area_code"]], trust_areas[trust_areas["wres_year"] == year])
-        for indicator in (*RATE_INDICATORS, *SURVEY_INDICATORS):
+        # Indicator 2 publishes neither appointments nor shortlisted, only their ratios: a hidden
+        # rate leaves two unknowns per trust that no sum pins down (the audit checks it), so only
+        # the event counts of indicators 3 and 4, whose bases are published, need partners.
+        for indicator in (*EVENT_INDICATORS, *SURVEY_INDICATORS):
             for group in ("white", "bme"):
                 units = _units(year_rows, indicator, group)
                 if indicator in SURVEY_INDICATORS:

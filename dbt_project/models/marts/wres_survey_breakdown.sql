@@ -14,8 +14,9 @@ cells as (
         wres_year,
         any_value(survey_year) as survey_year,
         indicator,
-        coalesce(region_code, 'ENG') as area_code,
-        coalesce(any_value(region_name), 'England') as area_name,
+        -- England is the grouping set without region_code; a region's name comes with its code.
+        case when grouping(region_code) = 1 then 'ENG' else region_code end as area_code,
+        case when grouping(region_code) = 1 then 'England' else any_value(region_name) end as area_name,
         case
             when grouping(ethnicity_label) = 0 then 'ethnicity'
             when grouping(ethnicity_group) = 0 then 'ethnicity_group_gender_occupation'
