@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from wres.config import Settings, load_settings
 
@@ -226,7 +227,10 @@ def query(ctx, sql, limit) -> None:
     s = _settings(ctx)
     if not s.warehouse.exists():
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
-    con = duckdb.connect(str(s.warehouse), read_only=True)
+    # Read-only, and no file access beyond the warehouse: no COPY ... TO, no ATTACH, no
+    # read_csv of other files, and the setting cannot be turned back on from the query.
+    con = duckdb.connect(str(s.warehouse), read_only=True,
+                         config={"enable_external_access": False, "lock_configuration": True})
     try:
         cursor = con.execute(sql)
         columns = [d[0] for d in cursor.description]
@@ -235,11 +239,12 @@ def query(ctx, sql, limit) -> None:
         raise click.ClickException(str(exc))
     finally:
         con.close()
+    # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup.
     table = Table()
     for column in columns:
-        table.add_column(column)
+        table.add_column(Text(column))
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
     stdout.print(table)
 
 

@@ -83,6 +83,27 @@ def publication_query(table: str, wres_year: int) -> str:
     return f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} order by indicator"
 
 
+# OWASP's CSV injection rule: a text cell starting with one of these is read as a formula by
+# spreadsheets, so the CSV copy of a release prefixes it with a single quote. Parquet keeps the
+# true value; numeric columns, negative numbers included, stay plain numbers.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe_query(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """`query` with every text column's formula-like cells neutralised for a CSV file."""
+    columns = con.execute(f"describe ({query})").fetchall()
+    triggers = ", ".join(f"chr({ord(t)})" for t in FORMULA_TRIGGERS)
+    selected = []
+    for name, kind, *_ in columns:
+        quoted = '"' + name.replace('"', '""') + '"'
+        if kind.upper() == "VARCHAR":
+            selected.append(f"case when left({quoted}, 1) in ({triggers}) then chr(39) || {quoted} "
+                            f"else {quoted} end as {quoted}")
+        else:
+            selected.append(quoted)
+    return f"select {', '.join(selected)} from ({query})"
+
+
 def swap_into_place(staging: Path, destination: Path) -> None:
     """Move a finished release folder to its destination, replacing the previous one."""
     aside = destination.with_name(f".previous-{destination.name}-{uuid.uuid4().hex[:8]}")
@@ -107,9 +128,10 @@ def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: P
     try:
         for table in RELEASE_TABLES:
             query = publication_query(table, wres_year)
-            for extension, options in (("parquet", "(format parquet)"), ("csv", "(format csv, header true)")):
+            for extension, source, options in (("parquet", query, "(format parquet)"),
+                                               ("csv", csv_safe_query(con, query), "(format csv, header true)")):
                 target = str(staging / f"{table}.{extension}").replace("'", "''")
-                con.execute(f"copy ({query}) to '{target}' {options}")
+                con.execute(f"copy ({source}) to '{target}' {options}")
             release.tables[table] = con.execute(f"select count(*) from ({query})").fetchone()[0]
     except BaseException:
         discard(release)
