@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install generate refresh dagster validate docs clean
+.PHONY: run test install generate refresh dagster validate docs report-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ dagster: install
 
 validate: install
 	$(BIN)/dagster definitions validate -w workspace.yaml
+
+## make report-check: open the newest release's report in headless Chromium (installs Debian's chromium
+## when missing), screenshot England, a region and a trust, fail on a script error or an empty chart
+report-check: install
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/python -m wres.report.browser
 
 ## make docs: dbt's documentation site with the lineage graph (dbt_project/target/index.html)
 docs: install

@@ -63,3 +63,17 @@ def handmade(tmp_path_factory) -> Warehouse:
     write_handmade_landing_zone(settings.raw_dir)
     build_warehouse(settings, [2017, 2018])
     return Warehouse(settings)
+
+
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """The hand-made landing zone built, and WRES 2018 published through its gate (with its report)."""
+    from wres.publish.release import publish_year
+
+    settings = settings_in(tmp_path_factory.mktemp("released"))
+    write_handmade_landing_zone(settings.raw_dir)
+    build_warehouse(settings, [2017, 2018])
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    release, gate = publish_year(con, 2018, settings)
+    yield settings, con, release, gate
+    con.close()

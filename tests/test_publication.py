@@ -16,18 +16,6 @@ from wres.publish.release import GateFailed, publish_year
 from wres.quality.gate import publication_checks
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    """The hand-made landing zone built, and WRES 2018 published through its gate."""
-    settings = settings_in(tmp_path_factory.mktemp("released"))
-    write_handmade_landing_zone(settings.raw_dir)
-    build_warehouse(settings, [2017, 2018])
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    release, gate = publish_year(con, 2018, settings)
-    yield settings, con, release, gate
-    con.close()
-
-
 def published(release) -> pd.DataFrame:
     return pd.read_parquet(release.folder / "wres_indicator_summary.parquet")
 

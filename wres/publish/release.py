@@ -20,6 +20,7 @@ import duckdb
 from typing import TYPE_CHECKING
 
 from wres.config import PROJECT_ROOT
+from wres.report.build import build_report
 
 if TYPE_CHECKING:
     from wres.quality.gate import GateResult
@@ -230,12 +231,16 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
                                                          "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
         if not gate.passed:
             raise GateFailed(gate, reports / "data_quality.html")
+        # The report is built from the staged, disclosure-controlled files only, and swapped in with them.
+        t = settings.thresholds
+        build_report(release.staging, settings.publish_dir, wres_year, [c.summary() for c in gate.warnings],
+                     (t.four_fifths_lower, t.four_fifths_upper))
     except BaseException:
         discard(release)
         raise
     release = finish_release(
         con, release,
         extra_manifest={"gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
-                        "checks": gate.as_dicts(), "suppression": counts},
+                        "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html"},
         extra_files={"data_quality.html": report})
     return release, gate

@@ -1,0 +1,289 @@
+"""The report of a release: a static site in `<release>/report/` that opens from disk.
+
+Pages: England (key findings in words, a chart per indicator over the years, regional
+comparisons), one page per region, one per trust (its indicators against its trust type,
+region and England, and its trend), a list of trusts, and the methodology notes. Every
+value comes from the disclosure-controlled releases (wres.report.data); a hidden value is
+shown as suppressed with its reason, never as zero or blank. Text from the data is escaped.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+import vl_convert
+
+from wres.report import charts
+from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
+
+TEMPLATES = Path(__file__).parent / "templates"
+TABLE_MEASURES = {
+    1: ["headcount_total", "pct_white", "pct_bme", "pct_unknown", "declaration_rate"],
+    2: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper"],
+    3: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper", "relative_likelihood_as_published"],
+    4: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper"],
+    5: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
+    6: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
+    7: ["pct_white", "pct_bme", "pct_white_legacy", "pct_bme_legacy", "respondents_white", "respondents_bme"],
+    8: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
+    9: ["members_total", "members_bme", "pct_bme_board", "pct_bme_workforce", "gap_pp"],
+}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def shown(value, measure: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    if measure.startswith(("headcount_", "respondents_", "members_")):
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def cell_text(row) -> str:
+    """A value as the report shows it: the number, or 'suppressed (reason)', or 'not defined'."""
+    if row is None:
+        return "not reported"
+    if bool(row["suppressed"]):
+        return f"suppressed ({row['suppression_reason']})"
+    if pd.isna(row["value"]):
+        return "not defined"
+    return shown(row["value"], row["measure"])
+
+
+def _better(indicator: int, measure: str):
+    """A key ordering values from best to worst, where better and worse are defined."""
+    if measure in ("relative_likelihood", "relative_likelihood_as_published"):
+        return lambda v: abs(math.log(v)) if v > 0 else math.inf
+    if indicator in (5, 6, 8) and measure == "pct_bme":
+        return lambda v: v
+    if indicator == 7 and measure in ("pct_bme", "pct_bme_legacy"):
+        return lambda v: -v
+    if indicator == 9 and measure == "gap_pp":
+        return lambda v: -v
+    return None
+
+
+def benchmark(values: list[float], indicator: int, measure: str) -> tuple[str, str, str]:
+    """(best, median, worst) of a comparator group's published values (lowest/median/highest when
+    the measure has no better direction)."""
+    if not values:
+        return ("", "", "")
+    key = _better(indicator, measure)
+    ordered = sorted(values, key=key) if key else sorted(values)
+    return (shown(ordered[0], measure), shown(statistics.median(values), measure), shown(ordered[-1], measure))
+
+
+class Report:
+    def __init__(self, releases: Releases, gate_warnings: list[str], four_fifths: tuple[float, float]):
+        self.r = releases
+        self.year = releases.wres_year
+        self.summary = releases.summary
+        self.now = releases.year()
+        self.warnings = gate_warnings
+        self.four_fifths = four_fifths
+        self.env = _environment()
+        keyed = self.now.set_index(["indicator", "level", "area_code", "breakdown", "measure"])
+        self.rows = {k: row for k, row in zip(keyed.index, keyed.reset_index().to_dict("records"))}
+        self.region_names = dict(zip(releases.trusts["region_code"], releases.trusts["region_name"]))
+        everything = self.summary[self.summary["breakdown"] == "all"]
+        self.by_area: dict[tuple, dict[int, dict[str, float]]] = {}
+        for level, area, indicator, year, measure, value in zip(
+                *(everything[c].tolist() for c in ("level", "area_code", "indicator", "wres_year", "measure", "value"))):
+            self.by_area.setdefault((level, area, indicator), {}).setdefault(year, {})[measure] = value
+        trusts = self.now[(self.now["level"] == "trust") & (self.now["breakdown"] == "all")].merge(
+            releases.trusts[["org_code", "trust_type"]], left_on="area_code", right_on="org_code")
+        self.peers = {key: frame["value"].dropna().tolist()
+                      for key, frame in trusts.groupby(["trust_type", "indicator", "measure"])}
+
+    def value_row(self, indicator, level, area, measure, breakdown="all"):
+        return self.rows.get((indicator, level, area, breakdown, measure))
+
+    def value(self, indicator, level, area, measure, breakdown="all"):
+        row = self.value_row(indicator, level, area, measure, breakdown)
+        return None if row is None or row["suppressed"] or pd.isna(row["value"]) else row["value"]
+
+    # --- figures ---------------------------------------------------------------------------
+
+    def series(self, level: str, area: str, indicator: int) -> list[dict]:
+        """The indicator's headline series of an area over the years (with intervals and methods)."""
+        out = []
+        for year, r in sorted(self.by_area.get((level, area, indicator), {}).items()):
+            get = r.get
+            if indicator in LIKELIHOODS:
+                out.append(dict(year=year, series="year-end" if indicator == 3 else "relative likelihood",
+                                value=get("relative_likelihood"), lower=get("ci_lower"), upper=get("ci_upper")))
+                if indicator == 3:
+                    out.append(dict(year=year, series="as published (rolling to 2021)",
+                                    value=get("relative_likelihood_as_published"), lower=None, upper=None))
+            elif indicator in SURVEY:
+                out += [dict(year=year, series="BME", value=get("pct_bme")),
+                        dict(year=year, series="white", value=get("pct_white"))]
+                if indicator == 7:
+                    out += [dict(year=year, series="BME, legacy Yes/(Yes+No)", value=get("pct_bme_legacy")),
+                            dict(year=year, series="white, legacy Yes/(Yes+No)", value=get("pct_white_legacy"))]
+            elif indicator == 9:
+                out += [dict(year=year, series="BME % of board", value=get("pct_bme_board")),
+                        dict(year=year, series="BME % of workforce", value=get("pct_bme_workforce"))]
+            else:
+                out.append(dict(year=year, series="BME %", value=get("pct_bme")))
+        return out
+
+    def trend_figure(self, level: str, area: str, name: str, indicator: int) -> charts.Figure:
+        title = f"Indicator {indicator}, {SHORT[indicator]}: {name}"
+        y_title = "relative likelihood" if indicator in LIKELIHOODS else (
+            "percentage points" if indicator == 9 else "%")
+        data = pd.DataFrame(self.series(level, area, indicator), columns=["year", "series", "value", "lower", "upper"])
+        return charts.trend(title, data.astype({"value": float, "lower": float, "upper": float}), y_title,
+                            self.four_fifths if indicator in LIKELIHOODS else None)
+
+    def regional_figure(self, indicator: int) -> charts.Figure:
+        measure, meaning = HEADLINES[indicator]
+        regions = self.now[(self.now["level"] == "region") & (self.now["indicator"] == indicator)
+                           & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
+        data = pd.DataFrame({"label": regions["area_name"], "value": regions["value"],
+                             "reason": regions["suppression_reason"]})
+        england = self.value(indicator, "england", "ENG", measure)
+        return charts.bars(f"Indicator {indicator} by region, {self.year}: {meaning}", data, measure.replace("_", " "),
+                           england)
+
+    def area_multiples(self, level: str, area: str, name: str) -> charts.Figure:
+        records = []
+        for indicator in HEADLINES:
+            for point in self.series(level, area, indicator):
+                if point["series"] != "as published (rolling to 2021)":
+                    records.append({**point, "panel": f"{indicator} {SHORT[indicator]}", "reason": None})
+        data = pd.DataFrame(records, columns=["year", "series", "value", "lower", "upper", "panel", "reason"])
+        data = data.astype({"value": float})
+        return charts.small_multiples(f"{name}: the nine indicators over the years", data)
+
+    # --- tables ----------------------------------------------------------------------------
+
+    def area_table(self, level: str, area: str, trust_type: str | None = None, region: str | None = None):
+        rows = []
+        for indicator, measures in TABLE_MEASURES.items():
+            for measure in measures:
+                row = self.value_row(indicator, level, area, measure)
+                if row is None and level != "england":
+                    continue
+                line = {"indicator": indicator, "name": SHORT[indicator], "measure": measure,
+                        "value": cell_text(row), "suppressed": bool(row is not None and row["suppressed"]),
+                        "flags": row["flags"] if row is not None and isinstance(row["flags"], str) else "",
+                        "england": cell_text(self.value_row(indicator, "england", "ENG", measure))}
+                if region is not None:
+                    line["region"] = cell_text(self.value_row(indicator, "region", region, measure))
+                if trust_type is not None:
+                    peers = self.peers.get((trust_type, indicator, measure), [])
+                    line["best"], line["median"], line["worst"] = benchmark(peers, indicator, measure)
+                rows.append(line)
+        return rows
+
+    # --- words -----------------------------------------------------------------------------
+
+    def key_findings(self) -> list[str]:
+        s = self.summary
+        first = int(s["wres_year"].min())
+
+        def eng(indicator, measure, year=None):
+            rows = s[(s["level"] == "england") & (s["indicator"] == indicator) & (s["measure"] == measure)
+                     & (s["breakdown"] == "all") & (s["wres_year"] == (year or self.year))]
+            return None if rows.empty or pd.isna(rows["value"].iloc[0]) else float(rows["value"].iloc[0])
+
+        def change(now, before, unit=""):
+            if before is None or first == self.year:
+                return ""
+            word = "up from" if now > before else "down from" if now < before else "the same as"
+            return f", {word} {before:.1f}{unit} in {first}"
+
+        out = []
+        bme = eng(1, "pct_bme")
+        if bme is not None:
+            out.append(f"{bme:.1f}% of the workforce was BME{change(bme, eng(1, 'pct_bme', first), '%')}.")
+        phrases = {2: "white applicants were {v:.2f} times as likely as BME applicants to be appointed from shortlisting",
+                   3: "BME staff were {v:.2f} times as likely as white staff to enter the formal disciplinary process",
+                   4: "white staff were {v:.2f} times as likely as BME staff to access non-mandatory training"}
+        for indicator, phrase in phrases.items():
+            v = eng(indicator, "relative_likelihood")
+            if v is not None:
+                before = eng(indicator, "relative_likelihood", first)
+                tail = "" if before is None or first == self.year else f" ({before:.2f} in {first})"
+                sentence = phrase.format(v=v)
+                out.append(sentence[0].upper() + sentence[1:] + tail + ".")
+        wording = {5: "experienced harassment, bullying or abuse from patients, relatives or the public",
+                   6: "experienced harassment, bullying or abuse from staff",
+                   7: "believed their trust gives equal opportunities for career progression",
+                   8: "experienced discrimination at work from a manager, team leader or colleague"}
+        for indicator, words in wording.items():
+            b, w = eng(indicator, "pct_bme"), eng(indicator, "pct_white")
+            if b is not None and w is not None:
+                out.append(f"{b:.1f}% of BME staff {words}, against {w:.1f}% of white staff.")
+        board, gap = eng(9, "pct_bme_board"), eng(9, "gap_pp")
+        if board is not None and gap is not None:
+            side = "below" if gap < 0 else "above"
+            out.append(f"{board:.1f}% of board members were BME, {abs(gap):.1f} percentage points {side} "
+                       f"the BME share of the workforce.")
+        share = self.r.trust_share[self.r.trust_share["wres_year"] == self.year]
+        for r in share.sort_values("indicator").itertuples():
+            if r.indicator in (2, 3, 4, 5, 6, 7, 8) and not pd.isna(r.pct_trusts_bme_worse):
+                out.append(f"Indicator {r.indicator} ({SHORT[r.indicator].lower()}): BME staff fared worse than "
+                           f"white staff at {r.pct_trusts_bme_worse:.1f}% of the {r.trusts_reporting} trusts reporting.")
+        return out
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def render(self, template: str, path: Path, depth: int, **context) -> None:
+        root = "../" * depth
+        html = self.env.get_template(template).render(year=self.year, root=root,
+                                                      browser_charts=template in ("region.html", "trust.html"), **context)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+
+    def build(self, folder: Path) -> list[Path]:
+        trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
+        regions = sorted(self.region_names.items(), key=lambda kv: kv[1])
+        self.render("england.html", folder / "index.html", 0,
+                    findings=self.key_findings(),
+                    sections=[(i, HEADLINES[i][1], self.trend_figure("england", "ENG", "England", i),
+                               self.regional_figure(i)) for i in HEADLINES],
+                    table=self.area_table("england", "ENG"), regions=regions)
+        for code, name in regions:
+            members = trusts[trusts["region_code"] == code]
+            self.render("region.html", folder / "regions" / f"{code}.html", 1, name=name, code=code,
+                        table=self.area_table("region", code), trend=self.area_multiples("region", code, name),
+                        trusts=list(zip(members["org_code"], members["trust_name"], members["trust_type"])))
+        for t in trusts.itertuples():
+            self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
+                        table=self.area_table("trust", t.org_code, t.trust_type, t.region_code),
+                        trend=self.area_multiples("trust", t.org_code, t.trust_name))
+        self.render("trusts.html", folder / "trusts.html", 0,
+                    trusts=list(zip(trusts["org_code"], trusts["trust_name"], trusts["region_name"],
+                                    trusts["trust_type"])))
+        counts = self.now["suppression_reason"].fillna("published").value_counts().sort_index()
+        self.render("methodology.html", folder / "methodology.html", 0, counts=list(counts.items()),
+                    warnings=self.warnings, four_fifths=self.four_fifths)
+        (folder / "report.css").write_text((TEMPLATES / "report.css").read_text(encoding="utf-8"), encoding="utf-8")
+        # Vega, Vega-Lite and vega-embed in one file, for the charts drawn in the browser: offline.
+        (folder / "vega.js").write_text(vega_bundle(), encoding="utf-8")
+        return sorted(folder.rglob("*.html"))
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    return vl_convert.javascript_bundle()
+
+
+def build_report(release_folder: Path, publish_dir: Path, wres_year: int, gate_warnings: list[str],
+                 four_fifths: tuple[float, float]) -> Path:
+    """Write the report of the release in `release_folder` to `release_folder/report/`."""
+    releases = load_releases(release_folder, publish_dir, wres_year)
+    folder = Path(release_folder) / "report"
+    Report(releases, gate_warnings, four_fifths).build(folder)
+    return folder / "index.html"
