@@ -39,7 +39,7 @@ validate: install
 	$(BIN)/dagster definitions validate -w workspace.yaml
 
 ## make report-check: open the newest release's report in headless Chromium (installs Debian's chromium
-## when missing), screenshot England, a region and a trust, fail on a script error or an empty chart
+## when missing), screenshot England, a region, an ICB and a trust, fail on a script error or an empty chart
 report-check: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m wres.report.browser

@@ -23,6 +23,10 @@ TRUSTS = [
     ("W01", "A WELSH NHS TRUST", "", "19900401"),  # no region: not an English trust
 ]
 TRUST_TYPES = [("RAA", "Acute"), ("RBB", "Acute"), ("RCC", "Community")]
+# Integrated care boards (ODS column 4): RAA in North Central London, RBB and RCC in Devon.
+# Only QMJ is named in reference/icb_names.csv: QJK is shown by its code.
+ICBS = {"RAA": "QMJ", "RBB": "QJK", "RCC": "QJK"}
+ICB_NAMES = [("QMJ", "NHS North Central London Integrated Care Board")]
 
 WORKFORCE_STATISTICS = {
     2017: [
@@ -131,13 +135,14 @@ def write_etr(path: Path, trusts=TRUSTS) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
         for code, name, region, opened in trusts:
-            writer.writerow([code, name, region, "QXX", "1 HIGH STREET", "", "", "TOWN", "", "AB1 2CD",
+            writer.writerow([code, name, region, ICBS.get(code, ""), "1 HIGH STREET", "", "", "TOWN", "", "AB1 2CD",
                              opened, ""] + [""] * 15)
 
 
 def write_handmade_landing_zone(root: Path) -> Path:
     write_etr(root / "reference" / "etr.csv")
     write_csv(root / "reference" / "trust_types.csv", ["org_code", "trust_type"], TRUST_TYPES)
+    write_csv(root / "reference" / "icb_names.csv", ["icb_code", "icb_name"], ICB_NAMES)
     for year, rows in WORKFORCE_STATISTICS.items():
         write_csv(root / "workforce_statistics" / str(year) / "workforce.csv",
                   ["census_date", "org_code", "staff_group", "pay_band", "ethnic_category", "headcount"],

@@ -122,18 +122,23 @@ def test_a_withheld_trusts_band_count_of_5_is_protected_as_a_sensitive_cell():
     assert audit_of(result, zone).empty
 
 
+def chain_zone() -> Zone:
+    """C has a Band 5 BME count of 4; A is withheld (not sensitive)."""
+    return Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 4, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    }, withheld=("A",))
+
+
 def test_a_chain_through_a_withheld_trust_is_closed():
     # C's Band 5 BME count of 4 is hidden. A (withheld, not sensitive) hides all its cells, but they
     # can be derived: R1's Band 6 BME minus B and C gives A's Band 6, R1's staff-group total gives
     # A's Band 5, and R1's Band 5 minus A and B gives C's 4. A null vector through A's cells protects
     # C without relying on them: C's unknown 9, Band 6 BME 38 and unknown 11 (58) beat pairing C
     # with B (150).
-    zone = Zone(THREE_TRUSTS, {
-        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
-        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
-        "C": {"G|Band 5": (45, 4, 9), "G|Band 6": (55, 38, 11)},
-        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
-    }, withheld=("A",))
+    zone = chain_zone()
     result = apply_secondary_suppression(zone.measures(), zone.areas())
     cube = {("C", "G|Band 5", "headcount_unknown"), ("C", "G|Band 6", "headcount_bme"),
             ("C", "G|Band 6", "headcount_unknown")}
@@ -143,12 +148,7 @@ def test_a_chain_through_a_withheld_trust_is_closed():
 
 
 def test_the_audit_blocks_a_release_with_one_recoverable_cell_and_names_the_chain():
-    zone = Zone(THREE_TRUSTS, {
-        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
-        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
-        "C": {"G|Band 5": (45, 4, 9), "G|Band 6": (55, 38, 11)},
-        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
-    }, withheld=("A",))
+    zone = chain_zone()
     result = apply_secondary_suppression(zone.measures(), zone.areas())
     # Publish C's Band 6 BME count (38) by mistake: C's staff group BME (42) minus 38 gives the 4.
     leak = (result["area_code"] == "C") & (result["breakdown"] == "G|Band 6") & (result["measure"] == "headcount_bme")

@@ -40,9 +40,11 @@ def indicator_3(tmp_path_factory):
         as t(wres_year, org_code, headcount_white, headcount_bme)""")
     con.execute("""create table intermediate.int_trust_years_enumerated as
         select * from (values
-            (2020, 'T1', 'TRUST ONE', 'Y56', 'London', 'Acute'), (2021, 'T1', 'TRUST ONE', 'Y56', 'London', 'Acute'),
-            (2020, 'T2', 'TRUST TWO', 'Y56', 'London', 'Acute'), (2021, 'T2', 'TRUST TWO', 'Y56', 'London', 'Acute'))
-        as t(wres_year, org_code, trust_name, region_code, region_name, trust_type)""")
+            (2020, 'T1', 'TRUST ONE', 'Y56', 'London', 'QMJ', 'QMJ', 'Acute'),
+            (2021, 'T1', 'TRUST ONE', 'Y56', 'London', 'QMJ', 'QMJ', 'Acute'),
+            (2020, 'T2', 'TRUST TWO', 'Y56', 'London', 'QMJ', 'QMJ', 'Acute'),
+            (2021, 'T2', 'TRUST TWO', 'Y56', 'London', 'QMJ', 'QMJ', 'Acute'))
+        as t(wres_year, org_code, trust_name, region_code, region_name, icb_code, icb_name, trust_type)""")
     rows = con.execute(f"select level, area_code, wres_year, measure, value, uses_small_count from ({sql})").fetchall()
     con.close()
     return {(lv, area, year, measure): (value, small) for lv, area, year, measure, value, small in rows}

@@ -125,3 +125,15 @@ def test_trust_share_indicator_2(handmade):
                          "trusts_outside_four_fifths, pct_trusts_outside_four_fifths from marts.wres_trust_share "
                          "where wres_year = 2018 and indicator = 2")
     assert row == (2, 1, pytest.approx(50.0), 2, pytest.approx(100.0))
+
+
+def test_icb_level_pools_its_trusts_and_names_it_from_the_optional_file(handmade):
+    # QJK (Devon) holds RBB and RCC, like the South West: white 40 of 150, BME 5 of 30 appointed.
+    value, suppressed, reason, _ = handmade.measure(2018, 2, "icb", "QJK", "relative_likelihood")
+    assert value == pytest.approx((40 / 150) / (5 / 30))
+    assert suppressed and reason == "count 1-7"  # 5 BME appointed
+    # QMJ (North Central London) is RAA alone: white 40 of 200, BME 15 of 150.
+    assert handmade.measure(2018, 2, "icb", "QMJ", "relative_likelihood")[0] == pytest.approx(2.0)
+    names = handmade.rows("select distinct area_code, area_name from marts.wres_indicator_summary "
+                          "where level = 'icb' and wres_year = 2018 order by area_code")
+    assert names == [("QJK", "QJK"), ("QMJ", "NHS North Central London Integrated Care Board")]

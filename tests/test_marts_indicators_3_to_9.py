@@ -155,3 +155,24 @@ def test_every_contract_measure_exists(handmade):
                 "and level = ?", [level]):
             found.setdefault(indicator, set()).add(measure)
         assert found == expected, level
+
+
+def test_trust_share_counts_significantly_worse_trusts(handmade):
+    # Indicator 2, 2018. RAA: white 40 of 200, BME 15 of 150, RL 2.0; the log interval's
+    # half-width is 1.96 * sqrt(1/40 - 1/200 + 1/15 - 1/150) = 0.554, so its lower end is
+    # exp(ln 2 - 0.554) = 1.15 > 1: significantly worse. RBB: 30/100 against 5/10, RL 0.6.
+    # RCC appointed no BME applicant: undefined.
+    assert handmade.value("select trusts_reporting, trusts_bme_worse, trusts_bme_worse_significant, "
+                          "pct_trusts_bme_worse_significant from marts.wres_trust_share "
+                          "where wres_year = 2018 and indicator = 2") == (2, 1, 1, 50.0)
+    # Indicator 8: RAA BME 3 of 11 against white 1 of 12: pooled 4/23, z = 1.20, not significant.
+    # RBB BME 1 of 4 against white 0 of 15: pooled 1/19, z = 0.25 / sqrt(1/19 * 18/19 * (1/4 + 1/15))
+    # = 1.99 > 1.96: significantly worse.
+    assert handmade.value("select trusts_bme_worse, trusts_bme_worse_significant from marts.wres_trust_share "
+                          "where wres_year = 2018 and indicator = 8") == (2, 1)
+    # Indicator 7 (a lower BME share is worse): RAA 3/11 against 6/11, z = -1.30; RBB 1/4 against
+    # 10/15, z = -1.50: neither significant. Indicators 1 and 9 have no test.
+    assert handmade.value("select trusts_bme_worse_significant from marts.wres_trust_share "
+                          "where wres_year = 2018 and indicator = 7") == 0
+    assert handmade.rows("select trusts_bme_worse_significant from marts.wres_trust_share "
+                         "where wres_year = 2018 and indicator in (1, 9)") == [(None,), (None,)]

@@ -81,15 +81,16 @@ def test_the_audit_proves_the_release_and_sensitive_cells_stay_confidential(rele
     assert all(c.success for c in checks if c.severity == "error")
     # England is never suppressed, and RAA alone has clinical Band 6 and Band 8a staff (2 unknown,
     # 2 BME), RCC alone Non-clinical Band 3 staff (5 unknown, all of RCC's unknown): England's
-    # figures give those cells away, with their region and trust type. A warning, not a block.
+    # figures give those cells away, with their region, ICB and trust type. A warning, not a block.
     (england,) = [c for c in checks if c.severity == "warning"]
     cells = {r.split(" <- ")[0] for r in england.failing_rows}
-    raa = {f"1:{area}:Clinical non-medical|{band}:headcount_{part}" for area in ("trust:RAA", "region:Y56", "trust_type:Acute")
+    raa = {f"1:{area}:Clinical non-medical|{band}:headcount_{part}"
+           for area in ("trust:RAA", "region:Y56", "icb:QMJ", "trust_type:Acute")
            for band, part in (("Band 6", "unknown"), ("Band 8a", "bme"))}
     rcc = {f"1:{area}:{breakdown}:headcount_unknown" for area in ("trust:RCC", "trust_type:Community")
            for breakdown in ("Non-clinical|Band 3", "Non-clinical|all", "all")}
-    assert england.failing_count == 13
-    assert cells == raa | rcc | {"1:region:Y58:Non-clinical|Band 3:headcount_unknown"}
+    assert england.failing_count == 16
+    assert cells == raa | rcc | {f"1:{area}:Non-clinical|Band 3:headcount_unknown" for area in ("region:Y58", "icb:QJK")}
     # RAA 2018 all staff: never exactly one of the four headcounts hidden.
     raa = {m: row(frame, "RAA", 1, f"headcount_{m}") for m in ("white", "bme", "unknown", "total")}
     published_parts = [m for m, r in raa.items() if not pd.isna(r["value"])]

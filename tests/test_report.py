@@ -25,9 +25,15 @@ def test_the_england_page_states_key_findings_from_the_figures(released):
     assert "White applicants were 2.06 times as likely as BME applicants to be appointed from shortlisting." in html
     assert cell(html, "2 Appointment", "relative_likelihood") == f"{(80 / 350) / (20 / 180):,.2f}"
     # One trend chart and one regional chart per indicator, each with its text and its numbers.
-    assert html.count("<figure") == 18 and html.count("<figcaption>") == 18
-    assert html.count('<svg role="img"') == 18
+    # A trend, a regional chart and every trust's value for each of the nine indicators.
+    assert html.count("<figure") == 27 and html.count("<figcaption>") == 27
+    assert html.count('<svg role="img"') == 27
     assert 'href="regions/Y56.html">London</a>' in html and 'href="regions/Y58.html">South West</a>' in html
+    assert 'href="icbs/QMJ.html">NHS North Central London Integrated Care Board</a>' in html
+    assert 'href="icbs/QJK.html">QJK</a>' in html  # no name in reference/icb_names.csv
+    # Of the two trusts with a relative likelihood, RAA's (2.0, interval from 1.15) is significantly worse.
+    assert ("Indicator 2 (appointment): BME staff fared worse than white staff at 50.0% of the 2 trusts "
+            "reporting, significantly so (95% level) at 50.0%.") in html
 
 
 def test_a_trust_page_shows_hidden_values_as_suppressed_with_their_reason(released):
@@ -51,6 +57,9 @@ def test_trust_and_region_pages_link_up_and_draw_their_trend_offline(released):
     assert 'href="../regions/Y56.html">London</a>' in raa
     assert '<script src="../vega.js"></script>' in raa and 'class="vega"' in raa
     assert "http://" not in raa.replace("http://www.w3.org", "") and "https://" not in raa
+    assert 'href="../icbs/QMJ.html">NHS North Central London Integrated Care Board</a>' in raa
+    devon = page(released, "icbs/QJK.html")
+    assert "Integrated care board" in devon and 'href="../trusts/RBB.html">BETA HOSPITAL NHS TRUST</a>' in devon
     london = page(released, "regions/Y56.html")
     assert 'href="../trusts/RAA.html">ALPHA HOSPITALS NHS FOUNDATION TRUST</a>' in london
     assert (released[2].folder / "report" / "vega.js").stat().st_size > 100_000

@@ -33,7 +33,7 @@
     (dense_rank() over (partition by wres_year, org_code order by submitted_at desc, submission_id desc) = 1)
 {%- endmacro %}
 
-{#- Pools trust-level counts into trust, region, trust type and England rows.
+{#- Pools trust-level counts into trust, region, ICB, trust type and England rows.
     `relation` has wres_year, org_code, the `keys` columns and the `sums` columns; trusts
     come from int_trust_years_enumerated (open at 31 March of the year). -#}
 {% macro pool_by_area(relation, keys, sums) -%}
@@ -42,11 +42,12 @@
     {%- set levels = [
         ('trust', 't.org_code', 't.trust_name'),
         ('region', 't.region_code', 't.region_name'),
+        ('icb', 't.icb_code', 't.icb_name'),
         ('trust_type', 't.trust_type', 't.trust_type'),
         ('england', "'ENG'", "'England'"),
     ] -%}
     with _joined as (
-        select r.*, t.trust_name, t.region_code, t.region_name, t.trust_type
+        select r.*, t.trust_name, t.region_code, t.region_name, t.icb_code, t.icb_name, t.trust_type
         from {{ relation }} as r
         join {{ ref('int_trust_years_enumerated') }} as t using (wres_year, org_code)
     )

@@ -3,14 +3,14 @@
 Built from the release as written (its Parquet files), independently of the suppression code.
 It writes down, as linear equations over the hidden values, everything the release publishes:
 - indicator 1 headcounts: white + BME + unknown = total; the bands of a staff group = the
-  staff group; the staff groups = all staff; the trusts of a region or trust type = the area;
-  every trust = England; the regions = England; the trust types = England;
+  staff group; the staff groups = all staff; the trusts of a region, ICB or trust type = the area;
+  every trust = England; the regions, the ICBs, the trust types = England;
 - each published percentage: `100 part = pct total` (indicator 1, the declaration rate and
   indicator 9's workforce share, which the board share minus the gap also gives);
 - indicators 2-4: the latent event counts (and indicator 2's shortlisted) add up over areas
   like headcounts, and a published rate ties the events to their base: `100 events = rate base`;
 - survey indicators 5-8, per group: respondents add up over areas (England included), answer
-  counts add up over ICB-free areas (regions and trust types pool respondents), England's
+  counts add up over regions, ICBs and trust types (they pool respondents), England's
   percentage is the headcount-weighted mean of its trusts' percentages, and a published
   percentage or respondent count ties answers to respondents (`100 answers = pct respondents`).
 Cells the previous release of the year published count as published when their value and
@@ -110,7 +110,7 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
         return v is not None and not pd.isna(v)
 
     members = {level: {a: sorted(g["org_code"]) for a, g in trusts.groupby(column, sort=True)}
-               for level, column in (("region", "region_code"), ("trust_type", "trust_type"))
+               for level, column in (("region", "region_code"), ("icb", "icb_code"), ("trust_type", "trust_type"))
                if column in trusts}
     stands_for: dict[tuple, list[tuple]] = defaultdict(list)
 
@@ -234,7 +234,7 @@ def known_cells(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFra
     differs = before[(before["value_before"] != before["value"]) | before["value"].isna()]
     revised = set(differs.loc[differs["level"] == "trust", "area_code"])
     changed = {("trust", t) for t in revised} | ({("england", "ENG")} if revised else set())
-    for level, column in (("region", "region_code"), ("trust_type", "trust_type")):
+    for level, column in (("region", "region_code"), ("icb", "icb_code"), ("trust_type", "trust_type")):
         if column in trusts:
             changed |= {(level, a) for a in trusts.loc[trusts["org_code"].isin(revised), column].dropna()}
     same = before[before["value_before"] == before["value"]]

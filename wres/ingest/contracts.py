@@ -90,6 +90,13 @@ TRUST_TYPES = Contract(
     key=("org_code",),
 )
 
+ICB_NAMES = Contract(
+    source="reference/icb_names",
+    raw_table="icb_names",
+    columns=(Column("icb_code"), Column("icb_name")),
+    key=("icb_code",),
+)
+
 WORKFORCE_STATISTICS = Contract(
     source="workforce_statistics",
     raw_table="workforce_statistics",

@@ -54,8 +54,13 @@ def wres_years_found(raw_dir: Path, settings: Settings) -> list[int]:
 
 
 def reference_files(raw_dir: Path) -> list[LandingFile]:
-    return [LandingFile(raw_dir / "reference" / "etr.csv", c.ETR),
-            LandingFile(raw_dir / "reference" / "trust_types.csv", c.TRUST_TYPES)]
+    """The reference files: ODS trusts and trust types, and ICB names when the optional file is there."""
+    files = [LandingFile(raw_dir / "reference" / "etr.csv", c.ETR),
+             LandingFile(raw_dir / "reference" / "trust_types.csv", c.TRUST_TYPES)]
+    names = raw_dir / "reference" / "icb_names.csv"
+    if names.exists():
+        files.append(LandingFile(names, c.ICB_NAMES))
+    return files
 
 
 def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:

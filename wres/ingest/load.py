@@ -73,6 +73,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
                 f"source_file varchar, load_id varchar)")
     con.execute(f"create table if not exists {RAW}.trust_types (org_code varchar, trust_type varchar, "
                 f"source_file varchar, load_id varchar)")
+    con.execute(f"create table if not exists {RAW}.icb_names (icb_code varchar, icb_name varchar, "
+                f"source_file varchar, load_id varchar)")
     con.execute(f"""create table if not exists {RAW}.load_manifest (
         load_id varchar, run_id varchar, source varchar, wres_year integer, raw_dir varchar,
         path varchar, sha256 varchar, bytes bigint, rows bigint, loaded_at timestamp with time zone)""")
@@ -214,6 +216,8 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
     result = LoadResult(load_id=uuid.uuid4().hex, wres_year=None)
     relative = _relative_file_sql(raw_dir)
     with _replacing(con, result, run_id, raw_dir):
+        if c.ICB_NAMES not in staged:
+            con.execute(f"delete from {RAW}.icb_names")  # the optional names file was removed
         for contract, stage_table in staged.items():
             result.files.extend(_manifest_rows(con, stage_table, [f for f in files if f.contract is contract],
                                                raw_dir))

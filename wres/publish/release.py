@@ -32,7 +32,7 @@ RELEASE_TABLES = {
 }
 # The trusts of the year and their areas: public reference data, which lets readers (and the
 # disclosure audit) see which trusts add up to each region and trust type.
-TRUST_COLUMNS = "wres_year, org_code, trust_name, region_code, region_name, trust_type"
+TRUST_COLUMNS = "wres_year, org_code, trust_name, region_code, region_name, icb_code, icb_name, trust_type"
 
 
 @dataclass

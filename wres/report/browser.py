@@ -2,7 +2,7 @@
 
     python -m wres.report.browser [RELEASE_FOLDER] [--out FOLDER]
 
-Checks the England page, the first region and the first trust (alphabetically). Chromium
+Checks the England page, the first region, ICB and trust (alphabetically). Chromium
 runs offline from the files on disk; its console is read for script errors, and the page as
 rendered (after scripts ran) must hold an SVG in every chart. Needs Debian's `chromium`.
 """
@@ -59,7 +59,7 @@ def check_page(page: Path, screenshot: Path) -> list[str]:
 
 def pages_to_check(report: Path) -> list[Path]:
     pages = [report / "index.html"]
-    for folder in ("regions", "trusts"):
+    for folder in ("regions", "icbs", "trusts"):
         found = sorted((report / folder).glob("*.html"))
         if found:
             pages.append(found[0])

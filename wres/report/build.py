@@ -155,6 +155,17 @@ class Report:
         return charts.bars(f"Indicator {indicator} by region, {self.year}: {meaning}", data, measure.replace("_", " "),
                            england)
 
+    def distribution_figure(self, indicator: int) -> charts.Figure:
+        measure, meaning = HEADLINES[indicator]
+        trusts = self.now[(self.now["level"] == "trust") & (self.now["indicator"] == indicator)
+                          & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
+        trusts = trusts.merge(self.r.trusts[["org_code", "region_name"]], left_on="area_code", right_on="org_code")
+        data = pd.DataFrame({"label": trusts["area_name"], "group": trusts["region_name"], "value": trusts["value"],
+                             "reason": trusts["suppression_reason"]})
+        return charts.distribution(f"Indicator {indicator}, every trust by region, {self.year}: {meaning}", data,
+                                   measure.replace("_", " "), self.value(indicator, "england", "ENG", measure),
+                                   self.four_fifths if indicator in LIKELIHOODS else None)
+
     def area_multiples(self, level: str, area: str, name: str) -> charts.Figure:
         records = []
         for indicator in HEADLINES:
@@ -233,8 +244,12 @@ class Report:
         share = self.r.trust_share[self.r.trust_share["wres_year"] == self.year]
         for r in share.sort_values("indicator").itertuples():
             if r.indicator in (2, 3, 4, 5, 6, 7, 8) and not pd.isna(r.pct_trusts_bme_worse):
+                significant = getattr(r, "pct_trusts_bme_worse_significant", None)
+                tail = "" if significant is None or pd.isna(significant) else \
+                    f", significantly so (95% level) at {significant:.1f}%"
                 out.append(f"Indicator {r.indicator} ({SHORT[r.indicator].lower()}): BME staff fared worse than "
-                           f"white staff at {r.pct_trusts_bme_worse:.1f}% of the {r.trusts_reporting} trusts reporting.")
+                           f"white staff at {r.pct_trusts_bme_worse:.1f}% of the {r.trusts_reporting} trusts "
+                           f"reporting{tail}.")
         return out
 
     # --- pages -----------------------------------------------------------------------------
@@ -249,16 +264,21 @@ class Report:
     def build(self, folder: Path) -> list[Path]:
         trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
         regions = sorted(self.region_names.items(), key=lambda kv: kv[1])
+        icbs = sorted(set(zip(trusts["icb_code"], trusts["icb_name"])), key=lambda kv: (kv[1], kv[0])) \
+            if "icb_code" in trusts else []
         self.render("england.html", folder / "index.html", 0,
                     findings=self.key_findings(),
                     sections=[(i, HEADLINES[i][1], self.trend_figure("england", "ENG", "England", i),
-                               self.regional_figure(i)) for i in HEADLINES],
-                    table=self.area_table("england", "ENG"), regions=regions)
-        for code, name in regions:
-            members = trusts[trusts["region_code"] == code]
-            self.render("region.html", folder / "regions" / f"{code}.html", 1, name=name, code=code,
-                        table=self.area_table("region", code), trend=self.area_multiples("region", code, name),
-                        trusts=list(zip(members["org_code"], members["trust_name"], members["trust_type"])))
+                               self.regional_figure(i), self.distribution_figure(i)) for i in HEADLINES],
+                    table=self.area_table("england", "ENG"), regions=regions, icbs=icbs)
+        for level, folder_name, column, areas in (("region", "regions", "region_code", regions),
+                                                  ("icb", "icbs", "icb_code", icbs)):
+            for code, name in areas:
+                members = trusts[trusts[column] == code]
+                self.render("region.html", folder / folder_name / f"{code}.html", 1, name=name, code=code,
+                            kind="Integrated care board" if level == "icb" else "NHS England region",
+                            table=self.area_table(level, code), trend=self.area_multiples(level, code, name),
+                            trusts=list(zip(members["org_code"], members["trust_name"], members["trust_type"])))
         for t in trusts.itertuples():
             self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
                         table=self.area_table("trust", t.org_code, t.trust_type, t.region_code),

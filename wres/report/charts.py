@@ -121,3 +121,26 @@ def small_multiples(title: str, data: pd.DataFrame) -> Figure:
     alt_text = f"Small line charts, {title}, one per indicator ({panels or 'none published'}); the table lists every value."
     return Figure(title, "", alt_text, ["indicator", "WRES year", "series", "value"], rows,
                   spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if len(shown) else "")
+
+
+def distribution(title: str, data: pd.DataFrame, x_title: str, reference: float | None = None,
+                 band: tuple[float, float] | None = None, digits: int = 2) -> Figure:
+    """Every trust as a point (`label` its name, `group` its region, `value`), one row per group."""
+    shown = data.dropna(subset=["value"])
+    layers = []
+    if band:
+        layers.append(alt.Chart(pd.DataFrame({"lower": [band[0]], "upper": [band[1]]}))
+                      .mark_rect(color=FOUR_FIFTHS_COLOUR, opacity=0.7).encode(x="lower:Q", x2="upper:Q"))
+    layers.append(alt.Chart(shown).mark_circle(size=28, opacity=0.6, color=PALETTE[0]).encode(
+        x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False)), y=alt.Y("group:N", title=None)))
+    if reference is not None and not pd.isna(reference):
+        layers.append(alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(color=PALETTE[1], size=2)
+                      .encode(x="reference:Q"))
+    chart = alt.layer(*layers).properties(width=420, height=max(60, 22 * shown["group"].nunique()), title=title)
+    rows = [[str(r.label), str(r.group), number(r.value, digits) if not pd.isna(r.value) else f"suppressed ({r.reason})"]
+            for r in data.sort_values(["group", "label"]).itertuples()]
+    hidden = int(data["value"].isna().sum())
+    summary = ", ".join(f"{g} median {number(v, digits)}" for g, v in shown.groupby("group")["value"].median().items())
+    alt_text = (f"Dot chart, {title}: {len(shown)} trusts with a published value, {hidden} suppressed or undefined; "
+                f"{summary}.")
+    return Figure(title, _svg(chart), alt_text, ["trust", "region", "value"], rows)

@@ -1,7 +1,7 @@
 -- Which source indicator 1 of each area and year comes from: `dcf` (the WRES return),
 -- `workforce_statistics`, or `mixed` where the trusts pooled in an area differ.
 with trust_sources as (
-    select distinct h.wres_year, h.source, t.org_code, t.region_code, t.trust_type
+    select distinct h.wres_year, h.source, t.org_code, t.region_code, t.icb_code, t.trust_type
     from {{ ref('int_workforce_headcounts_unioned') }} as h
     join {{ ref('int_trust_years_enumerated') }} as t using (wres_year, org_code)
 ),
@@ -10,6 +10,8 @@ by_area as (
     select wres_year, 'trust' as level, org_code as area_code, source from trust_sources
     union all
     select wres_year, 'region', region_code, source from trust_sources
+    union all
+    select wres_year, 'icb', icb_code, source from trust_sources
     union all
     select wres_year, 'trust_type', trust_type, source from trust_sources
     union all

@@ -16,7 +16,8 @@ from wres.disclosure.suppression import apply_secondary_suppression
 def model(dbt, session):
     dbt.config(materialized="table")
     measures = dbt.ref("int_indicator_measures_reasoned").df()
-    trust_areas = dbt.ref("int_trust_years_enumerated").df()[["wres_year", "org_code", "region_code", "trust_type"]]
-    trust_areas = trust_areas.rename(columns={"region_code": "region"})
+    trust_areas = dbt.ref("int_trust_years_enumerated").df()[["wres_year", "org_code", "region_code", "icb_code",
+                                                               "trust_type"]]
+    trust_areas = trust_areas.rename(columns={"region_code": "region", "icb_code": "icb"})
     previous = published_cells(current_releases(Path(dbt.config.get("publish_dir") or ".")))
     return apply_secondary_suppression(measures, trust_areas, previous)

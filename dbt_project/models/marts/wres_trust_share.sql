@@ -1,7 +1,10 @@
 -- How many trusts show BME staff faring worse than white staff, per indicator and year
 -- (DOMAIN.md "Share of trusts"), from full-precision trust values. Indicator 1 counts a
 -- trust when the BME share of its upper AfC bands (8a and above, VSM) is below the BME
--- share of its whole workforce.
+-- share of its whole workforce. Significantly worse: for indicators 2-4 the relative
+-- likelihood's 95% interval excludes 1 on the side of BME disadvantage; for 5-8 a two-proportion
+-- z-test (pooled proportion) of the BME and white percentages at the 5% level, two-sided.
+{%- set z = var('confidence_z') %}
 with trust_rows as (
     select * from {{ ref('wres_indicator_summary') }}
     where level = 'trust'
@@ -22,7 +25,8 @@ upper_bands as (
 
 comparisons as (
     select wres_year, 1 as indicator, org_code as area_code,
-           bme_share_upper < bme_share_all as bme_worse, null::boolean as outside_four_fifths
+           bme_share_upper < bme_share_all as bme_worse, null::boolean as outside_four_fifths,
+           null::boolean as worse_significant
     from upper_bands
     where bme_share_upper is not null and bme_share_all is not null
 
@@ -30,7 +34,8 @@ comparisons as (
 
     select wres_year, indicator, area_code,
            value > 1,
-           value < {{ var('four_fifths_lower') }} or value > {{ var('four_fifths_upper') }}
+           value < {{ var('four_fifths_lower') }} or value > {{ var('four_fifths_upper') }},
+           value > 1 and coalesce(list_contains(string_split(flags, ','), 'significant'), false)
     from trust_rows
     where indicator in (2, 3, 4) and measure = 'relative_likelihood' and breakdown = 'all' and value is not null
 
@@ -38,18 +43,30 @@ comparisons as (
 
     select wres_year, indicator, area_code,
            case when indicator = 7 then pct_bme < pct_white else pct_bme > pct_white end,
-           null
+           null,
+           case when indicator = 7 then z < -{{ z }} else z > {{ z }} end
     from (
-        pivot (
-            select wres_year, indicator, area_code, measure, value from trust_rows
-            where indicator in (5, 6, 7, 8) and breakdown = 'all' and measure in ('pct_white', 'pct_bme')
-        ) on measure in ('pct_white', 'pct_bme') using first(value)
+        select
+            *,
+            (pct_bme - pct_white) / 100
+                / sqrt(pooled * (1 - pooled) * (1 / respondents_bme + 1 / respondents_white)) as z
+        from (
+            select *, (pct_bme * respondents_bme + pct_white * respondents_white) / 100
+                      / (respondents_bme + respondents_white) as pooled
+            from (
+                pivot (
+                    select wres_year, indicator, area_code, measure, value from trust_rows
+                    where indicator in (5, 6, 7, 8) and breakdown = 'all'
+                        and measure in ('pct_white', 'pct_bme', 'respondents_white', 'respondents_bme')
+                ) on measure in ('pct_white', 'pct_bme', 'respondents_white', 'respondents_bme') using first(value)
+            )
+        )
     )
     where pct_white is not null and pct_bme is not null
 
     union all
 
-    select wres_year, indicator, area_code, value < 0, null
+    select wres_year, indicator, area_code, value < 0, null, null
     from trust_rows
     where indicator = 9 and measure = 'gap_pp' and breakdown = 'all' and value is not null
 )
@@ -63,6 +80,10 @@ select
     case when indicator in (2, 3, 4) then count(*) filter (where outside_four_fifths) end::integer
         as trusts_outside_four_fifths,
     case when indicator in (2, 3, 4) then 100.0 * count(*) filter (where outside_four_fifths) / count(*) end
-        as pct_trusts_outside_four_fifths
+        as pct_trusts_outside_four_fifths,
+    case when indicator between 2 and 8 then count(*) filter (where worse_significant) end::integer
+        as trusts_bme_worse_significant,
+    case when indicator between 2 and 8 then 100.0 * count(*) filter (where worse_significant) / count(*) end
+        as pct_trusts_bme_worse_significant
 from comparisons
 group by wres_year, indicator
