@@ -8,8 +8,10 @@ independent audit on the release that would be published.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from wres.disclosure import suppression
 from wres.disclosure.audit import audit
 from wres.disclosure.suppression import apply_secondary_suppression
 
@@ -295,3 +297,40 @@ def test_a_published_sensitive_value_is_the_plainest_leak():
     found = audit_of(result, zone)
     assert found[(found["area_code"] == "A") & (found["measure"] == "headcount_bme")]["derivation"].item() \
         == "the value is published"
+
+
+def with_declaration_rates(zone: Zone, measures: pd.DataFrame) -> pd.DataFrame:
+    """Indicator 1 declaration rates: published for a withheld trust unless built from a count of 1-7."""
+    rows = []
+    for (level, area), breakdowns in zone.counts().items():
+        white, bme, unknown = breakdowns["all"]
+        total = white + bme + unknown
+        small = level != "england" and (1 <= unknown <= 7 or 1 <= total <= 7)
+        rows.append(_row(level, area, 1, "all", "declaration_rate", 100 - 100 * unknown / total,
+                         "count 1-7" if small else None, small))
+    return pd.concat([measures, pd.DataFrame(rows)], ignore_index=True)
+
+
+def test_a_withheld_trusts_published_declaration_rate_ties_its_unknown_to_its_total(monkeypatch):
+    # A declares 110 of 150 (73%): withheld, but its declaration rate stays published, so its
+    # unknown count is 27% of its total, and its total is R1's minus B's and C's. C's unknown
+    # counts (2, 3, all staff 5) are sensitive: a cube through A's all-staff cells would rely on
+    # two values the rate ties together. C pairs with B instead, which hides B's declaration rate too.
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 15, 20), "G|Band 6": (45, 10, 20)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 20, 2), "G|Band 6": (55, 38, 3)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    }, withheld=("A",))
+    measures = with_declaration_rates(zone, zone.measures())
+    result = apply_secondary_suppression(measures, zone.areas())
+    assert ("A", "all", "declaration_rate") not in hidden(result, "secondary") | hidden(result, "declaration<80%")
+    assert ("B", "all", "declaration_rate") in hidden(result, "secondary")
+    assert {("B", "all", "headcount_unknown"), ("B", "G|all", "headcount_unknown")} <= hidden(result, "secondary")
+    assert audit_of(result, zone).empty
+    # Without that rule the cheaper cube runs through A, and the audit derives C's unknown staff.
+    monkeypatch.setattr(suppression, "tied_by_declaration_rate", lambda frame: np.zeros(len(frame), dtype=bool))
+    careless = apply_secondary_suppression(measures, zone.areas())
+    found = audit_of(careless, zone)
+    assert ("C", "G|all", "headcount_unknown") in set(zip(found["area_code"], found["breakdown"], found["measure"]))
+    assert "declaration rate x total (trust A)" in found["derivation"].str.cat()

@@ -90,12 +90,28 @@ def changed_areas(current: pd.DataFrame, before: np.ndarray, trust_areas: pd.Dat
     return changed
 
 
+def tied_by_declaration_rate(frame: pd.DataFrame) -> np.ndarray:
+    """A withheld trust's all-staff unknown and total headcounts, where its declaration rate stays
+    published: the rate ties them (unknown = (1 - rate) x total) and the total may be derived from
+    area totals, so a null vector that moves them independently proves nothing."""
+    trust = frame["level"] == "trust"
+    rate = frame[trust & (frame["measure"] == "declaration_rate") & frame["suppression_reason"].isna()]
+    withheld = frame[trust & (frame["suppression_reason"] == "declaration<80%")]
+    tied = set(zip(rate["wres_year"], rate["area_code"])) & set(zip(withheld["wres_year"], withheld["area_code"]))
+    keys = zip(frame["wres_year"].tolist(), frame["area_code"].tolist())
+    return np.array([k in tied for k in keys], dtype=bool) & (trust & (frame["indicator"] == 1)
+                                                               & (frame["breakdown"] == "all")
+                                                               & frame["measure"].isin(["headcount_unknown",
+                                                                                        "headcount_total"])).to_numpy()
+
+
 def prepare(measures: pd.DataFrame, previous: pd.DataFrame | None, trust_areas: pd.DataFrame) -> Table:
     frame = canonical(measures)
     reason = frame["suppression_reason"]
     hidden = reason.notna().to_numpy().copy()
     sensitive = np.array(frame["is_sensitive"].fillna(False).astype(bool).to_numpy() & hidden)
     blocked = np.array(frame["level"] == "england")
+    blocked |= tied_by_declaration_rate(frame)
     secondary = np.zeros(len(frame), dtype=bool)
     if previous is not None and not previous.empty:
         known = frame[KEY + ["value"]].merge(previous[KEY + ["value"]], on=KEY, how="left",
