@@ -24,8 +24,9 @@ MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name) for name in ("wres
     check_specs=[dg.AssetCheckSpec("publication_gate", asset=RELEASE, blocking=True,
                                    description="Every GX suite of expectations/ for the year, the release "
                                                "as it would be published included; errors block it.")],
-    description="Disclosure-controlled tables, manifest and data-quality report of one WRES year, "
-                "swapped into <publish dir>/<year>/ only when the year's gate passes.",
+    description="Disclosure-controlled tables, manifest, data-quality page and report site of one WRES year, "
+                "audited for disclosure from the files as written and swapped into the year's folder under the "
+                "publish dir only when the year's gate passes.",
 )
 def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wres_year = int(context.partition_key)
@@ -41,6 +42,7 @@ def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     context.log.info(f"published WRES {wres_year} to {release.folder}")
     yield dg.MaterializeResult(asset_key=RELEASE, metadata={
         "folder": dg.MetadataValue.path(str(release.folder)),
+        "report": dg.MetadataValue.path(str(release.folder / "report" / "index.html")),
         **{f"rows_{t}": dg.MetadataValue.int(int(n)) for t, n in release.tables.items()},
         "inputs": dg.MetadataValue.int(len(release.manifest["inputs"])),
         "warnings": dg.MetadataValue.int(len(gate.warnings)),
