@@ -70,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("release", nargs="?", type=Path, default=None,
                         help="a release folder (default: the newest under data/published)")
-    parser.add_argument("--out", type=Path, default=None, help="where to write the screenshots (default: <release>/report/screenshots)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the screenshots (default: report_screenshots/<year> beside the releases, "
+                             "so a published release is never changed)")
     args = parser.parse_args(argv)
     release = args.release
     if release is None:
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("no release published yet: run `make run` first")
         release = years[-1]
     report = release / "report"
-    out = args.out or report / "screenshots"
+    out = args.out or release.parent / "report_screenshots" / release.name
     out.mkdir(parents=True, exist_ok=True)
     problems = []
     for page in pages_to_check(report):
