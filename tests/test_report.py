@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 
 def page(released, name: str) -> str:
     return (released[2].folder / "report" / name).read_text(encoding="utf-8")
