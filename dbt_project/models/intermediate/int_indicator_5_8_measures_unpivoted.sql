@@ -39,10 +39,12 @@ england_weighted as (
         t.wres_year,
         t.indicator,
         {%- for g in groups %}
-        sum(h.headcount_{{ g }} * t.positive_{{ g }} / t.respondents_{{ g }})
+        -- Summed in trust order: a float sum in DuckDB's parallel order would differ in its
+        -- last bits from run to run, and the same inputs must publish the same bytes.
+        sum(h.headcount_{{ g }} * t.positive_{{ g }} / t.respondents_{{ g }} order by t.org_code)
             filter (where t.respondents_{{ g }} > 0)
             / nullif(sum(h.headcount_{{ g }}) filter (where t.respondents_{{ g }} > 0), 0) as weighted_{{ g }},
-        sum(h.headcount_{{ g }} * t.legacy_positive_{{ g }} / t.legacy_respondents_{{ g }})
+        sum(h.headcount_{{ g }} * t.legacy_positive_{{ g }} / t.legacy_respondents_{{ g }} order by t.org_code)
             filter (where t.legacy_respondents_{{ g }} > 0)
             / nullif(sum(h.headcount_{{ g }}) filter (where t.legacy_respondents_{{ g }} > 0), 0)
             as legacy_weighted_{{ g }}{% if not loop.last %},{% endif %}
