@@ -434,14 +434,14 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
     """
     table = prepare(measures, previous, trust_areas)
     f = table.frame
-    for year in sorted(f["wres_year"].unique()):
-        year_rows = f[f["wres_year"] == year]
-        areas = Areas(year_rows[["level", "area_code"]], trust_areas[trust_areas["wres_year"] == year])
-        protect_headcounts(table, year_rows, areas)
+    years = {year: f[f["wres_year"] == year] for year in sorted(f["wres_year"].unique())}
+    areas_of = {year: Areas(rows[["level", "area_code"]], trust_areas[trust_areas["wres_year"] == year])
+                for year, rows in years.items()}
+    for year, year_rows in years.items():
+        protect_headcounts(table, year_rows, areas_of[year])
     couple_rates_to_headcounts(table)
-    for year in sorted(f["wres_year"].unique()):
-        year_rows = f[f["wres_year"] == year]
-        areas = Areas(year_rows[["level", "area_code"]], trust_areas[trust_areas["wres_year"] == year])
+    for year, year_rows in years.items():
+        areas = areas_of[year]
         # Indicator 2 publishes neither appointments nor shortlisted, only their ratios: a hidden
         # rate leaves two unknowns per trust that no sum pins down (the audit checks it), so only
         # the event counts of indicators 3 and 4, whose bases are published, need partners.
