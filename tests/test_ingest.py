@@ -145,9 +145,14 @@ def test_wrong_encoding(zone):
 def test_latin1_value_after_a_good_header(zone):
     settings, con = zone
     path = settings.raw_dir / "dcf" / "2018" / "board__S18-RCC-1.csv"
-    path.write_bytes(path.read_bytes() + "RCC,S18-RCC-1,2018-07-03T10:00:00,Non-executive,Y,Blanc\xe9,1\n"
-                     .encode("latin-1"))
-    with pytest.raises(ContractError, match=r"board__S18-RCC-1\.csv: cannot be read as UTF-8 CSV"):
+    good = path.read_bytes()
+    path.write_bytes(good + "RCC,S18-RCC-1,2018-07-03T10:00:00,Non-executive,Y,Blanc\xe9,1\n".encode("latin-1"))
+    # The header and three rows come first (line 5 is the new one); é sits after the 56
+    # characters "RCC,...,Y,Blanc" of that line, in the sixth field, ethnicity_group.
+    lines_before = good.count(b"\n")
+    offset = len(good) + len("RCC,S18-RCC-1,2018-07-03T10:00:00,Non-executive,Y,Blanc")
+    with pytest.raises(ContractError, match=rf"board__S18-RCC-1\.csv: column 'ethnicity_group': line {lines_before + 1}: "
+                                            rf"byte 0xE9 at byte offset {offset} is not UTF-8"):
         ingest_year(con, settings.raw_dir, 2018, settings)
 
 

@@ -87,7 +87,7 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.pass_context
 def refresh(ctx, years, no_publish) -> None:
     """Load, transform and publish WRES years, in this process, with progress."""
-    from wres.ingest.landing import wres_years_found
+    from wres.ingest.landing import unexpected_entries, wres_years_found
 
     s = _settings(ctx)
     found = wres_years_found(s.raw_dir, s)
@@ -98,7 +98,14 @@ def refresh(ctx, years, no_publish) -> None:
     if missing:
         raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
     chosen = sorted(years) if years else found
+    _print_warnings(unexpected_entries(s.raw_dir))
     _run_refresh(s, chosen, publish=not no_publish)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    """Warnings as plain text: a path or a trust name holding "[/]" is shown, never read as markup."""
+    for warning in warnings:
+        console.print(Text.assemble(("warning", "yellow"), f" {warning}"), soft_wrap=True)
 
 
 def _dagster_instance(settings: Settings):
@@ -134,7 +141,7 @@ def _run_refresh(settings: Settings, years: list[int], publish: bool) -> None:
         result = run_refresh(settings, years, instance, publish=publish, on_step=on_step)
         progress.update(overall, description="done", completed=total)
     for failure in result.failures:
-        console.print(f"\n[red]{failure.name} failed[/red]:\n{failure.error}", highlight=False, soft_wrap=True)
+        console.print(Text.assemble("\n", (f"{failure.name} failed", "red"), f":\n{failure.error}"), soft_wrap=True)
     summary = f"refreshed in {time.perf_counter() - started:.1f}s; warehouse {settings.warehouse}"
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
@@ -184,7 +191,7 @@ def check(ctx, years) -> None:
     """Check landing files against their contracts without loading anything."""
     import duckdb
 
-    from wres.ingest.landing import wres_years_found
+    from wres.ingest.landing import unexpected_entries, wres_years_found
     from wres.ingest.load import ingest_reference, ingest_year
     from wres.ingest.read import ContractError
 
@@ -192,16 +199,20 @@ def check(ctx, years) -> None:
     con = duckdb.connect()  # in memory: nothing is written to the warehouse
     failed = False
     targets: list = ["reference"] + list(years or wres_years_found(s.raw_dir, s))
+    _print_warnings(unexpected_entries(s.raw_dir))
     for target in targets:
         try:
-            if target == "reference":
-                ingest_reference(con, s.raw_dir)
-            else:
-                ingest_year(con, s.raw_dir, target, s)
-            console.print(f"[green]ok[/green] {target}")
+            with console.status(f"checking {'the reference files' if target == 'reference' else f'WRES {target}'}…"):
+                if target == "reference":
+                    ingest_reference(con, s.raw_dir)
+                    warnings = []
+                else:
+                    warnings = ingest_year(con, s.raw_dir, target, s).warnings
+            console.print(Text.assemble(("ok", "green"), f" {target}"))
+            _print_warnings(warnings)
         except ContractError as exc:
             failed = True
-            console.print(f"[red]FAILED[/red] {exc}", highlight=False, soft_wrap=True)
+            console.print(Text.assemble(("FAILED", "red"), f" {exc}"), soft_wrap=True)
     if failed:
         sys.exit(1)
 

@@ -31,6 +31,7 @@ class Thresholds:
     four_fifths_upper: float
     source_mismatch: float
     confidence_z: float
+    max_count: int
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,33 @@ def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:
                 found.problems.append(f"{path}: unexpected file; staff_survey/{survey_year}/ holds "
                                       f"{', '.join('*' + s for s in SURVEY_SUFFIXES)} files")
     return found
+
+
+SOURCE_FOLDERS = ("workforce_statistics", "dcf", "staff_survey")
+REFERENCE_FILES = ("etr.csv", "trust_types.csv", "icb_names.csv")
+
+
+def unexpected_entries(raw_dir: Path) -> list[str]:
+    """Folders and files the landing zone layout has no place for: nothing reads them, so a
+    file dropped in the wrong place (`dcf/2022_old/`, `dcf/returns.csv`) would be silently ignored."""
+    if not raw_dir.is_dir():
+        return []
+    found = []
+    expected_top = {"reference", *SOURCE_FOLDERS}
+    for entry in sorted(raw_dir.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.name not in expected_top or not entry.is_dir():
+            found.append(f"{entry}: not part of the landing zone layout (reference/, "
+                         f"{'/, '.join(SOURCE_FOLDERS)}/); it is not read")
+        elif entry.name == "reference":
+            found.extend(f"{p}: not a reference file ({', '.join(REFERENCE_FILES)}); it is not read"
+                         for p in sorted(entry.iterdir()) if not p.name.startswith(".") and p.name not in REFERENCE_FILES)
+        else:
+            found.extend(f"{p}: expected a year folder {entry.name}/<YYYY>/; it is not read"
+                         for p in sorted(entry.iterdir())
+                         if not p.name.startswith(".") and not (p.is_dir() and re.fullmatch(r"\d{4}", p.name)))
+            found.extend(f"{q}: a folder inside a year folder; it is not read"
+                         for p in sorted(entry.iterdir()) if p.is_dir() and re.fullmatch(r"\d{4}", p.name)
+                         for q in sorted(p.iterdir()) if q.is_dir())
+    return found

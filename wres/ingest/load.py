@@ -26,6 +26,7 @@ from wres.ingest.read import (
     check_header,
     column_checks,
     duplicate_key_problems,
+    empty_file_problems,
     read_header,
     run_checks,
     stage,
@@ -44,6 +45,7 @@ class LoadResult:
     wres_year: int | None
     files: list[dict] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -81,7 +83,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _check_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], layout_problems: list[str],
-                 wres_year: int | None, survey_questions: dict | None) -> dict[c.Contract, str]:
+                 wres_year: int | None, survey_questions: dict | None, max_count: int) -> dict[c.Contract, str]:
     """Stage and check every file; raise ContractError listing every problem found."""
     problems: list[Problem | str] = list(layout_problems)
     staged: dict[c.Contract, str] = {}
@@ -114,10 +116,12 @@ def _check_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], layou
         problems.extend(read_problems)
         if read_problems:
             continue
-        problems.extend(run_checks(con, table, column_checks(contract, wres_year, survey_questions), headers))
+        problems.extend(empty_file_problems(con, table, [i for group in groups.values() for i in group]))
+        problems.extend(run_checks(con, table, column_checks(contract, wres_year, survey_questions, max_count),
+                                   headers))
         problems.extend(duplicate_key_problems(con, table, contract))
         if contract.source.startswith("dcf/"):
-            problems.extend(submission_problems(con, table, items))
+            problems.extend(submission_problems(con, table, items, wres_year))
         staged[contract] = table
     if problems:
         context = f"WRES {wres_year}" if wres_year else "reference files"
@@ -175,7 +179,7 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
                       f"no entry in the question map (dbt_project/seeds/survey_question_map.csv); add its "
                       f"question columns there")
     ensure_raw_schema(con)
-    staged = _check_files(con, found.files, layout, wres_year, questions)
+    staged = _check_files(con, found.files, layout, wres_year, questions, settings.thresholds.max_count)
 
     result = LoadResult(load_id=uuid.uuid4().hex, wres_year=wres_year)
     relative = _relative_file_sql(raw_dir)
@@ -200,7 +204,25 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
                           on columns('{c.SURVEY_QUESTION_PATTERN}') into name question value answer)""")
                 result.rows[SURVEY_ANSWERS] = con.execute(
                     f"select count(*) from {RAW}.{SURVEY_ANSWERS} where wres_year = ?", [wres_year]).fetchone()[0]
+    result.warnings = trusts_without_type(con, wres_year)
     return result
+
+
+def trusts_without_type(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[str]:
+    """Trusts open at 31 March of the year with no row in reference/trust_types.csv: they would be
+    compared as a one-trust group 'Unclassified', so they are named on screen and in the report."""
+    rows = con.execute(f"""
+        select e.org_code, e.name from {RAW}.etr e
+        left join {RAW}.trust_types t using (org_code)
+        where t.org_code is null and nullif(e.region_code, '') is not null
+          and strptime(e.open_date, '%Y%m%d') <= date '{wres_year}-03-31'
+          and (nullif(e.close_date, '') is null or strptime(e.close_date, '%Y%m%d') > date '{wres_year}-03-31')
+        order by e.org_code""").fetchall()
+    if not rows:
+        return []
+    named = ", ".join(f"{code} ({name})" for code, name in rows[:20]) + (" ..." if len(rows) > 20 else "")
+    return [f"WRES {wres_year}: {len(rows)} trust(s) open at 31 March have no trust type in "
+            f"reference/trust_types.csv and are grouped as 'Unclassified': {named}"]
 
 
 def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str = "") -> LoadResult:
@@ -212,7 +234,7 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
     if missing:
         raise ContractError(missing, "reference files")
     ensure_raw_schema(con)
-    staged = _check_files(con, files, [], None, None)
+    staged = _check_files(con, files, [], None, None, max_count=0)  # no counts in reference files
     result = LoadResult(load_id=uuid.uuid4().hex, wres_year=None)
     relative = _relative_file_sql(raw_dir)
     with _replacing(con, result, run_id, raw_dir):

@@ -157,11 +157,34 @@ def stage(con: duckdb.DuckDBPyConnection, table: str, groups: dict[tuple[str, ..
                 try:
                     con.execute(f"insert into {table} by name select * from {scan_sql([item], list(header))}")
                 except duckdb.Error as exc:
+                    encoding = None if item.is_parquet else utf8_problem(item)
                     kind = "Parquet" if item.is_parquet else "UTF-8 CSV"
-                    problems.append(Problem(str(item.path), f"cannot be read as {kind}: {_first_line(exc)}"))
+                    problems.append(encoding or Problem(str(item.path), f"cannot be read as {kind}: {_first_line(exc)}"))
             if not problems:
                 raise
     return problems
+
+
+def utf8_problem(item: LandingFile) -> Problem | None:
+    """The first byte of a text file that is not UTF-8, with its line and column, or None."""
+    opener = gzip.open if item.path.name.endswith(".gz") else open
+    try:
+        with opener(item.path, "rb") as handle:
+            data = handle.read()
+    except (OSError, EOFError):
+        return None  # not an encoding problem: DuckDB's own message says what is wrong
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        header = next(csv.reader(io.StringIO(data[:data.find(b"\n")].decode("utf-8", "replace"))), [])
+        prefix = data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8", "replace")
+        field = next(csv.reader(io.StringIO(prefix)), [""]) if prefix else [""]
+        column = header[len(field) - 1].strip() if item.contract.header and 0 < len(field) <= len(header) else None
+        return Problem(str(item.path), f"byte 0x{data[exc.start]:02X} at byte offset {exc.start} is not UTF-8 "
+                                       f"({exc.reason}); save the file as UTF-8 (for example "
+                                       f"Excel's CSV UTF-8), not Windows-1252 or Latin-1", column, (line,))
 
 
 def _first_line(exc: Exception) -> str:
@@ -177,7 +200,18 @@ class Check:
     message: str  # may use {value}
 
 
-def column_checks(contract: c.Contract, wres_year: int | None, survey_questions: dict | None) -> list[Check]:
+WHOLE_NUMBER = "-?[0-9]+"  # digits only: no decimal point, exponent, hex, sign or thousands separator
+
+
+def is_count_sql(column: str, max_count: int) -> str:
+    """SQL true when `column` holds a whole decimal number from 0 to `max_count`."""
+    filled = f"trim({_ident(column)})"
+    return (f"coalesce(regexp_full_match({filled}, '[0-9]+') "
+            f"and try_cast({filled} as bigint) <= {int(max_count)}, false)")
+
+
+def column_checks(contract: c.Contract, wres_year: int | None, survey_questions: dict | None,
+                  max_count: int) -> list[Check]:
     checks: list[Check] = []
     for col in contract.columns:
         q = _ident(col.name)
@@ -185,11 +219,15 @@ def column_checks(contract: c.Contract, wres_year: int | None, survey_questions:
         if col.required:
             checks.append(Check(col.name, f"{filled} is null", "is empty; expected a value"))
         if col.type == c.INTEGER:
-            checks.append(Check(col.name, f"{filled} is not null and try_cast({filled} as bigint) is null",
-                                "'{value}' is not a whole number"))
+            checks.append(Check(col.name, f"{filled} is not null and not regexp_full_match({filled}, '{WHOLE_NUMBER}')",
+                                "'{value}' is not a whole number; expected digits only (no decimal point, "
+                                "exponent, hexadecimal or thousands separator)"))
             if col.non_negative:
-                checks.append(Check(col.name, f"try_cast({filled} as bigint) < 0",
+                checks.append(Check(col.name, f"regexp_full_match({filled}, '-[0-9]+')",
                                     "'{value}' is negative; expected a count >= 0"))
+            checks.append(Check(col.name, f"regexp_full_match({filled}, '[0-9]+') and not {is_count_sql(col.name, max_count)}",
+                                f"'{{value}}' is larger than the plausible maximum of {max_count:,} "
+                                f"(thresholds.max_count in the configuration)"))
         elif col.type == c.DATE:
             checks.append(Check(col.name, f"{filled} is not null and try_cast({filled} as date) is null",
                                 "'{value}' is not a date; expected YYYY-MM-DD"))
@@ -205,12 +243,19 @@ def column_checks(contract: c.Contract, wres_year: int | None, survey_questions:
             checks.append(Check(col.name, f"{filled} is not null and {q} not in ({allowed})",
                                 f"'{{value}}' is not an allowed value; expected one of {shown}"))
     for rule in contract.rules:
-        guards = " and ".join(f"nullif(trim({_ident(n)}), '') is not null" for n in rule.columns)
+        # A rule is only checked on rows whose values parse: a bad value is reported once, above.
+        guards = " and ".join(
+            is_count_sql(n, max_count) if contract.column(n).type == c.INTEGER
+            else f"nullif(trim({_ident(n)}), '') is not null" for n in rule.columns)
         checks.append(Check(rule.columns[0], f"{guards} and not coalesce(({rule.sql}), false)",
                             f"breaks the rule: expected {rule.expected}"))
     if contract is c.WORKFORCE_STATISTICS and wres_year is not None:
         checks.append(Check("census_date", f"try_cast(census_date as date) <> date '{wres_year}-03-31'",
                             f"'{{value}}' is not the census date of WRES year {wres_year}; expected {wres_year}-03-31"))
+    if contract.source.startswith("dcf/") and wres_year is not None:
+        checks.append(Check("submitted_at", f"try_cast(submitted_at as timestamp) < timestamp '{wres_year}-04-01'",
+                            f"'{{value}}' is before the WRES {wres_year} census date ({wres_year}-03-31): "
+                            f"a return submitted then belongs to an earlier year; check the folder dcf/<YYYY>/"))
     if contract is c.STAFF_SURVEY and survey_questions:
         for indicator, columns in survey_questions.items():
             answers = vocab.survey_answers()[vocab.answer_kind_by_indicator()[indicator]]
@@ -249,28 +294,52 @@ def run_checks(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check],
 
 
 def duplicate_key_problems(con: duckdb.DuckDBPyConnection, table: str, contract: c.Contract) -> list[Problem]:
-    """Rows that repeat the contract key within one file (one submission)."""
+    """Rows that repeat the contract key: within one submission for a WRES return, across every
+    file of the year for the other sources (a file copied under a second name counts twice)."""
     if not contract.key:
         return []
     key = ", ".join(_ident(k) for k in contract.key)
-    rows = con.execute(
-        f"select _file, {key}, count(*) from {table} group by _file, {key} having count(*) > 1 "
-        f"order by _file limit 20").fetchall()
+    shown = " || ', ' || ".join(f"'{k}=' || coalesce({_ident(k)}, '')" for k in contract.key)
+    per_submission = contract.source.startswith("dcf/")
+    group = f"_file, {key}" if per_submission else key
+    rows = con.execute(f"""
+        with repeated as (
+            select string_agg(distinct _file, ' and ' order by _file) as files, {shown} as shown, count(*) as n
+            from {table} group by {group} having count(*) > 1)
+        select files, count(*), min(shown), max(n) from repeated group by files order by files limit 20""").fetchall()
+    scope = "in a submission" if per_submission else "across the files of the year"
     problems = []
-    for row in rows:
-        values = ", ".join(f"{k}={v}" for k, v in zip(contract.key, row[1:-1]))
-        problems.append(Problem(row[0], f"duplicate key ({values}) appears {row[-1]} times; "
-                                        f"expected one row per {', '.join(contract.key)} in a submission"))
+    for files, keys, example, times in rows:
+        what = (f"duplicate key ({example}) appears {times} times" if keys == 1 else
+                f"{keys:,} keys appear more than once (up to {times} times), for example ({example})")
+        problems.append(Problem(files, f"{what}; expected one row per {', '.join(contract.key)} {scope}"))
     return problems
 
 
-def submission_problems(con: duckdb.DuckDBPyConnection, table: str, items: list[LandingFile]) -> list[Problem]:
-    """DCF files: rows name the submission of their file name and a single trust."""
+def empty_file_problems(con: duckdb.DuckDBPyConnection, table: str, items: list[LandingFile]) -> list[Problem]:
+    """Files with a header but no rows: an empty return section or survey file is an error, not a zero."""
+    counts = dict(con.execute(f"select _file, count(*) from {table} group by _file").fetchall())
+    return [Problem(str(i.path), "has a header but no data rows; expected at least one row")
+            for i in items if counts.get(str(i.path), 0) == 0]
+
+
+SUBMISSION_YEAR = re.compile(r"^WRES(\d{4})-")
+
+
+def submission_problems(con: duckdb.DuckDBPyConnection, table: str, items: list[LandingFile],
+                        wres_year: int | None = None) -> list[Problem]:
+    """DCF files: rows name the submission of their file name and a single trust; a submission
+    id that names its WRES year (WRES<YYYY>-...) names the year of its folder."""
     expected = {str(i.path): i.submission_id for i in items}
+    problems = []
+    for item in items:
+        named = SUBMISSION_YEAR.match(item.submission_id or "")
+        if wres_year is not None and named and int(named[1]) != wres_year:
+            problems.append(Problem(str(item.path), f"submission '{item.submission_id}' is a WRES {named[1]} return "
+                                                    f"filed under dcf/{wres_year}/; move it to dcf/{named[1]}/"))
     con.execute("drop table if exists _expected_submission")
     con.execute("create temp table _expected_submission (_file varchar, submission_id varchar)")
     con.executemany("insert into _expected_submission values (?, ?)", list(expected.items()))
-    problems = []
     for file, found, count in con.execute(
         f"select s._file, min(s.submission_id), count(*) from {table} s join _expected_submission e "
         f"using (_file) where s.submission_id is distinct from e.submission_id group by s._file"
