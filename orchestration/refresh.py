@@ -15,12 +15,14 @@ from typing import Callable
 import dagster as dg
 
 from wres.config import Settings
+from wres.freshness import RefreshPlan, plan_refresh
 from orchestration.definitions import build_definitions
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The CLI prints each step, its errors and warnings itself; the run log keeps everything.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -28,11 +30,13 @@ class StepResult:
     name: str
     ok: bool
     error: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
 class RefreshResult:
     years: list[int]
+    plan: RefreshPlan
     steps: list[StepResult] = field(default_factory=list)
     published: list[int] = field(default_factory=list)
 
@@ -57,6 +61,16 @@ def _error_of(result: dg.ExecuteInProcessResult) -> str:
                 error = error.cause
             messages.append(error.message.strip())
     return "\n".join(messages) or "the run failed (see the Dagster run log)"
+
+
+def _warnings_of(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Warnings the step's assets recorded in their `warnings` metadata (e.g. trusts without a type)."""
+    found = []
+    for event in result.get_asset_materialization_events():
+        entry = event.materialization.metadata.get("warnings")
+        if entry is not None and isinstance(entry.value, str) and entry.value:
+            found.extend(line for line in entry.value.splitlines() if line not in found)
+    return found
 
 
 def _state_storage_of(instance: dg.DagsterInstance):
@@ -86,37 +100,44 @@ def _definitions(warehouse: str, raw_dir: str, publish_dir: str) -> dg.Definitio
     return defs
 
 
-def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance,
-                publish: bool = True, on_step: Callable[[str, str], None] | None = None) -> RefreshResult:
-    """Run the steps of a refresh for `years`; `on_step(name, state)` reports start/ok/failed."""
+def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance, publish: bool = True,
+                on_step: Callable[[str, str], None] | None = None, plan: RefreshPlan | None = None) -> RefreshResult:
+    """Run the steps of a refresh for `years` that `plan` (by default: what changed) asks for;
+    `on_step(name, state)` reports start/ok/failed."""
+    plan = plan or plan_refresh(settings, years)
     with _state_storage_of(instance):
-        return _run_refresh(settings, years, instance, publish, on_step or (lambda name, state: None))
+        return _run_refresh(settings, plan, instance, publish, on_step or (lambda name, state: None))
 
 
-def _run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance, publish: bool,
+def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInstance, publish: bool,
                  notify: Callable[[str, str], None]) -> RefreshResult:
+    outcome = RefreshResult(years=list(plan.years), plan=plan)
+    if plan.nothing_to_do:
+        return outcome
     defs = _definitions(str(settings.warehouse), str(settings.raw_dir), str(settings.publish_dir))
-    keys = [str(y) for y in years]
+    keys = [str(y) for y in plan.years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
     instance.add_dynamic_partitions(wres_year_partitions.name, [k for k in keys if k not in known])
-    outcome = RefreshResult(years=list(years))
 
-    def step(name: str, job: str, partition: str | None = None) -> bool:
+    def step(name: str, job: str, partition: str | None = None, config: dict | None = None) -> bool:
         notify(name, "start")
         result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, partition_key=partition, raise_on_error=False, run_config=QUIET,
+            instance=instance, partition_key=partition, raise_on_error=False, run_config={**QUIET, **(config or {})},
             tags={"wres/reason": "cli"})
-        outcome.steps.append(StepResult(name, result.success, "" if result.success else _error_of(result)))
+        outcome.steps.append(StepResult(name, result.success, "" if result.success else _error_of(result),
+                                        _warnings_of(result)))
         notify(name, "ok" if result.success else "failed")
         return result.success
 
-    if not step("load reference files", reference_job.name):
+    if plan.reference and not step("load reference files", reference_job.name):
         return outcome
-    ingested = [y for y in years if step(f"ingest WRES {y}", ingest_year_job.name, str(y))]
-    if not step("build dbt models and tests", transform_job.name):
+    failed = [y for y in plan.ingest if not step(f"ingest WRES {y}", ingest_year_job.name, str(y))]
+    years = plan.build_years
+    name = f"build dbt models and tests ({'WRES ' + ', '.join(map(str, years)) if years else 'every year'})"
+    if not step(name, transform_job.name, config={"ops": {"wres_dbt_models": {"config": {"years": years}}}}):
         return outcome
     if publish:
-        for year in ingested:
-            if step(f"publish WRES {year}", publish_job.name, str(year)):
+        for year in plan.publish:
+            if year not in failed and step(f"publish WRES {year}", publish_job.name, str(year)):
                 outcome.published.append(year)
     return outcome

@@ -84,9 +84,11 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @main.command()
 @click.option("--year", "years", type=int, multiple=True, help="WRES year to refresh (repeatable); default: all found.")
 @click.option("--no-publish", is_flag=True, help="Stop after the dbt build; publish nothing.")
+@click.option("--force", is_flag=True, help="Reload, rebuild and republish even what has not changed.")
 @click.pass_context
-def refresh(ctx, years, no_publish) -> None:
+def refresh(ctx, years, no_publish, force) -> None:
     """Load, transform and publish WRES years, in this process, with progress."""
+    from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
 
     s = _settings(ctx)
@@ -99,7 +101,24 @@ def refresh(ctx, years, no_publish) -> None:
         raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
     chosen = sorted(years) if years else found
     _print_warnings(unexpected_entries(s.raw_dir))
-    _run_refresh(s, chosen, publish=not no_publish)
+    with console.status("comparing the landing zone with the warehouse and the releases…"):
+        plan = plan_refresh(s, chosen, force=force, available=found)
+    if plan.nothing_to_do:
+        console.print(f"WRES {_span(chosen)} up to date: no file changed since the last load, and every release "
+                      f"matches its inputs, code and configuration (use --force to rebuild anyway)")
+        return
+    if plan.reference:
+        console.print("reference files: changed, reloading")
+    if plan.ingest:
+        console.print(f"WRES {_span(plan.ingest)}: files changed, loading")
+    for year in plan.publish:
+        console.print(f"WRES {year}: republishing ({plan.reasons[year]})")
+    _run_refresh(s, plan, publish=not no_publish)
+
+
+def _span(years: list[int]) -> str:
+    return str(years[0]) if len(years) == 1 else (f"{years[0]}-{years[-1]}" if years == list(range(years[0], years[-1] + 1))
+                                                 else ", ".join(map(str, years)))
 
 
 def _print_warnings(warnings: list[str]) -> None:
@@ -116,17 +135,19 @@ def _dagster_instance(settings: Settings):
     return dg.DagsterInstance.get()
 
 
-def _run_refresh(settings: Settings, years: list[int], publish: bool) -> None:
+def _run_refresh(settings: Settings, plan, publish: bool) -> None:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from wres.dbt import progress_listeners
 
     with console.status("loading the Dagster definitions…"):
         from orchestration.refresh import run_refresh
         instance = _dagster_instance(settings)
-    total = 2 + len(years) * (2 if publish else 1)
+    total = int(plan.reference) + len(plan.ingest) + 1 + (len(plan.publish) if publish else 0)
     started = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=console) as progress:
-        overall = progress.add_task(f"refresh WRES {years[0]}-{years[-1]}", total=total)
+        overall = progress.add_task(f"refresh WRES {_span(plan.years)}", total=total)
         step_started = {}
 
         def on_step(name: str, state: str) -> None:
@@ -134,18 +155,26 @@ def _run_refresh(settings: Settings, years: list[int], publish: bool) -> None:
                 step_started[name] = time.perf_counter()
                 progress.update(overall, description=name)
                 return
-            mark = "[green]ok[/green]" if state == "ok" else "[red]FAILED[/red]"
-            progress.console.print(f"{mark:>22} {name} ({time.perf_counter() - step_started[name]:.1f}s)")
+            mark = ("ok", "green") if state == "ok" else ("FAILED", "red")
+            progress.console.print(Text.assemble(" " * 6, mark, f" {name} ({time.perf_counter() - step_started[name]:.1f}s)"))
             progress.advance(overall)
 
-        result = run_refresh(settings, years, instance, publish=publish, on_step=on_step)
+        def on_dbt_progress(done: int, total_nodes: int) -> None:
+            progress.update(overall, description=f"build dbt models and tests: dbt {done}/{total_nodes}")
+
+        progress_listeners.append(on_dbt_progress)
+        try:
+            result = run_refresh(settings, plan.years, instance, publish=publish, on_step=on_step, plan=plan)
+        finally:
+            progress_listeners.remove(on_dbt_progress)
         progress.update(overall, description="done", completed=total)
+    _print_warnings([w for step in result.steps for w in step.warnings])
     for failure in result.failures:
         console.print(Text.assemble("\n", (f"{failure.name} failed", "red"), f":\n{failure.error}"), soft_wrap=True)
     summary = f"refreshed in {time.perf_counter() - started:.1f}s; warehouse {settings.warehouse}"
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
-    console.print(summary)
+    console.print(summary, highlight=False)
     if not result.ok:
         sys.exit(1)
 

@@ -76,10 +76,12 @@ class Settings:
             publish_dir=Path(publish_dir).resolve() if publish_dir else self.publish_dir,
         )
 
-    def dbt_vars(self) -> dict:
-        """The configuration dbt models read with `var()`: passed on every dbt invocation."""
+    def dbt_vars(self, build_years: list[int] | None = None) -> dict:
+        """The configuration dbt models read with `var()`: passed on every dbt invocation.
+        `build_years`: the WRES years incremental models recompute (all when empty)."""
         t, y = self.thresholds, self.years
         return {
+            "build_years": sorted(build_years or []),
             "first_wres_year": y.first_wres_year,
             "indicator1_return_from": y.indicator1_return_from,
             "indicator3_year_end_from": y.indicator3_year_end_from,

@@ -36,9 +36,10 @@ def _materializations(result: LoadResult, tables) -> list[dg.MaterializeResult]:
     files = dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['rows']:,} rows) sha256 `{f['sha256'][:12]}…`"
                                           for f in result.files[:200]) or "none")
     return [dg.MaterializeResult(asset_key=_key(table), metadata={
-        "rows": dg.MetadataValue.int(int(result.rows.get(table, 0))),
+        "dagster/row_count": dg.MetadataValue.int(int(result.rows.get(table, 0))),
         "load_id": result.load_id,
         "files": files,
+        "warnings": dg.MetadataValue.text("\n".join(result.warnings)),
     }) for table in tables]
 
 
@@ -86,6 +87,8 @@ def raw_wres_year(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         result = ingest_year(con, warehouse.raw_dir, wres_year, settings(), run_id=context.run.run_id)
         checks = raw_checks(con, wres_year, settings())
     context.log.info(f"WRES {wres_year}: loaded {result.total_rows:,} rows from {len(result.files)} files")
+    for warning in result.warnings:
+        context.log.warning(warning)
     yield from _materializations(result, YEAR_TABLES)
     for name, (table, _) in RAW_CHECKS.items():
         yield check_result(name, [c for c in checks if c.suite == name], _key(table))

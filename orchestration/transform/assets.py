@@ -1,13 +1,16 @@
 """dbt models, seeds and tests as Dagster assets and asset checks (dagster-dbt)."""
 
 
+from contextlib import redirect_stdout
+from pathlib import Path
 from typing import Any, Mapping
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from wres.config import DBT_PROJECT_DIR, settings
-from wres.dbt import dbt_executable, ensure_manifest, vars_arg
+from wres.dbt import DbtLog, dbt_executable, dbt_log_path, ensure_manifest, vars_arg
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 MANIFEST = ensure_manifest(settings())
@@ -34,9 +37,23 @@ def dbt_resource() -> DbtCliResource:
                           dbt_executable=dbt_executable())
 
 
+class DbtBuildConfig(dg.Config):
+    """Which WRES years the incremental models recompute; empty: every year, from scratch."""
+
+    years: list[int] = []
+
+
 @dbt_assets(manifest=MANIFEST, dagster_dbt_translator=translator, pool=WAREHOUSE_POOL)
-def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """`dbt build` of the selected models: seeds, models and their tests, in layer order."""
+def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                    config: DbtBuildConfig):
+    """`dbt build` of the selected models: seeds, models and their tests, in layer order. dbt's own
+    log goes to a file per run (its path is in the run log and in any failure)."""
     warehouse.export_for_dbt()
-    with warehouse.lock():
-        yield from dbt.cli(["build", *vars_arg(settings())], context=context).stream()
+    args = ["build", *vars_arg(settings(), config.years)] + ([] if config.years else ["--full-refresh"])
+    log = dbt_log_path(Path(warehouse.warehouse), context.run.run_id)
+    context.log.info(f"dbt log: {log}")
+    with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
+        try:
+            yield from dbt.cli(args, context=context).stream()
+        except DagsterDbtCliRuntimeError as exc:
+            raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None

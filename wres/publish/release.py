@@ -20,6 +20,8 @@ import duckdb
 from typing import TYPE_CHECKING
 
 from wres.config import PROJECT_ROOT
+from wres.freshness import code_fingerprint, config_fingerprint, inputs_in_manifest, release_fingerprint
+from wres.ingest.load import sha256
 from wres.report.build import build_report
 
 if TYPE_CHECKING:
@@ -65,11 +67,28 @@ def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]
             from raw.load_manifest
             where wres_year = ? or wres_year is null
         )
-        select source, path, sha256, bytes, rows, loaded_at, load_id, raw_dir
+        select source, path, sha256, bytes, rows, loaded_at, load_id
         from latest where recency = 1 order by source, path
     """, [wres_year]).fetchall()
+    # Paths are relative to the landing zone: a release names no folder of the machine it was built on.
     return [{"source": r[0], "path": r[1], "sha256": r[2], "bytes": r[3], "rows": r[4],
-             "loaded_at": r[5].isoformat(), "load_id": r[6], "raw_dir": r[7]} for r in rows]
+             "loaded_at": r[5].isoformat(), "load_id": r[6]} for r in rows]
+
+
+PACKAGES = ("wres-warehouse", "duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "great-expectations",
+            "pandas", "pyarrow", "altair", "vl-convert-python")
+
+
+def package_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def publication_query(table: str, wres_year: int) -> str:
@@ -156,10 +175,13 @@ def finish_release(con: duckdb.DuckDBPyConnection, release: Release, extra_manif
             "wres_year": release.wres_year,
             "published_at": datetime.now(timezone.utc).isoformat(),
             "code_version": code_version(),
-            "configuration": str(PROJECT_ROOT / "wres.toml"),
+            "package_versions": package_versions(),
             "inputs": release_inputs(con, release.wres_year),
             "tables": {t: {"rows": n, "files": [f"{t}.parquet", f"{t}.csv"]} for t, n in release.tables.items()},
             **(extra_manifest or {}),
+            # Every file of the release but this manifest, so a reader can prove a copy is intact.
+            "file_sha256": {str(p.relative_to(staging)): sha256(p) for p in sorted(staging.rglob("*"))
+                            if p.is_file()},
         }
         (staging / "manifest.json").write_text(json.dumps(release.manifest, indent=2, default=str),
                                                encoding="utf-8")
@@ -168,12 +190,6 @@ def finish_release(con: duckdb.DuckDBPyConnection, release: Release, extra_manif
     finally:
         discard(release)
     return release
-
-
-def write_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path,
-                  extra_manifest: dict | None = None, extra_files: dict[str, str] | None = None) -> Release:
-    """Write the release of `wres_year` to `<publish_dir>/<year>/` atomically."""
-    return finish_release(con, stage_release(con, wres_year, publish_dir), extra_manifest, extra_files)
 
 
 def _verify(staging: Path, release: Release) -> None:
@@ -240,7 +256,11 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         raise
     release = finish_release(
         con, release,
-        extra_manifest={"gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
+        extra_manifest={"configuration": {"file": settings.config_file.name, "sha256": config_fingerprint(settings),
+                                          "content": settings.config_file.read_text(encoding="utf-8")},
+                        "fingerprint": release_fingerprint(inputs_in_manifest(con), wres_year, code_fingerprint(),
+                                                           config_fingerprint(settings)),
+                        "gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
                         "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html"},
         extra_files={"data_quality.html": report})
     return release, gate

@@ -1,0 +1,168 @@
+"""Which steps a refresh needs: the years whose files changed, and the releases that are stale.
+
+A year's files are compared by SHA-256 with its latest load in `raw.load_manifest`: only the
+years whose files changed are loaded again. A release is stale when its *fingerprint* differs
+from the one its inputs give now. The fingerprint covers everything a year's figures depend
+on: the files of the year, of the year before (indicator 3's rolling rate uses it) and the
+reference files, the code that computes figures (Python, dbt, expectations) and the
+configuration's content. A refresh with nothing changed therefore does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from wres.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Settings
+from wres.ingest.landing import reference_files, year_files
+from wres.ingest.load import sha256
+
+REFERENCE = "reference"
+# Everything that changes a published figure; orchestration code and tests do not.
+CODE_FOLDERS = (PROJECT_ROOT / "wres", DBT_PROJECT_DIR / "models", DBT_PROJECT_DIR / "macros",
+                DBT_PROJECT_DIR / "seeds", DBT_PROJECT_DIR / "tests", EXPECTATIONS_DIR)
+CODE_SUFFIXES = (".py", ".sql", ".yml", ".csv", ".json", ".html", ".css", ".js")
+
+Inputs = frozenset  # of (path relative to the landing zone, sha256)
+
+
+@dataclass
+class RefreshPlan:
+    years: list[int]
+    reference: bool  # reload the reference files
+    ingest: list[int] = field(default_factory=list)
+    publish: list[int] = field(default_factory=list)
+    reasons: dict[int, str] = field(default_factory=dict)  # why each year is republished
+
+    full: bool = False  # rebuild every year from scratch (forced, or a new warehouse)
+
+    @property
+    def build_years(self) -> list[int]:
+        """The years the incremental dbt models recompute; empty for all of them."""
+        if self.full or self.reference:
+            return []
+        return sorted(set(self.publish) | set(self.ingest) | {y + 1 for y in self.ingest})
+
+    @property
+    def build(self) -> bool:
+        return self.reference or bool(self.ingest) or bool(self.publish)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.build
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the code that computes figures, file by file (no git needed)."""
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(f"{path.relative_to(PROJECT_ROOT)}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def config_fingerprint(settings: Settings) -> str:
+    return hashlib.sha256(settings.config_file.read_bytes()).hexdigest()
+
+
+def landing_inputs(settings: Settings, years: list[int]) -> dict[str | int, Inputs]:
+    """(path, sha256) of the reference files and of each year's files, as they are in the landing zone."""
+    raw_dir = settings.raw_dir
+
+    def hashed(paths) -> Inputs:
+        return frozenset((str(p.relative_to(raw_dir)), sha256(p)) for p in paths if p.is_file())
+
+    found: dict[str | int, Inputs] = {REFERENCE: hashed(f.path for f in reference_files(raw_dir))}
+    for year in sorted(set(years) | {y - 1 for y in years}):
+        found[year] = hashed(f.path for f in year_files(raw_dir, year, settings).files)
+    return found
+
+
+def loaded_inputs(warehouse: Path) -> dict[str | int, Inputs]:
+    """(path, sha256) of the latest load of the reference files and of each year, from the load manifest."""
+    if not Path(warehouse).exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return inputs_in_manifest(con)
+    except duckdb.CatalogException:  # a warehouse that has never loaded anything
+        return {}
+    finally:
+        con.close()
+
+
+def inputs_in_manifest(con: duckdb.DuckDBPyConnection) -> dict[str | int, Inputs]:
+    rows = con.execute("""
+        with latest as (
+            select wres_year, load_id,
+                   row_number() over (partition by wres_year order by loaded_at desc, load_id) as recency
+            from (select distinct wres_year, load_id, loaded_at from raw.load_manifest)
+        )
+        select m.wres_year, m.path, m.sha256
+        from raw.load_manifest m join latest l using (load_id)
+        where l.recency = 1""").fetchall()
+    found: dict[str | int, set] = {}
+    for year, path, digest in rows:
+        found.setdefault(REFERENCE if year is None else int(year), set()).add((path, digest))
+    return {key: frozenset(value) for key, value in found.items()}
+
+
+def release_fingerprint(inputs: dict[str | int, Inputs], wres_year: int, code: str, config: str) -> str:
+    """The fingerprint of year `wres_year`'s release computed from `inputs` (landing or loaded)."""
+    payload = {
+        "code": code,
+        "configuration": config,
+        REFERENCE: sorted(inputs.get(REFERENCE, ())),
+        "year": sorted(inputs.get(wres_year, ())),
+        "previous_year": sorted(inputs.get(wres_year - 1, ())),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def published_fingerprint(publish_dir: Path, wres_year: int) -> str | None:
+    manifest = Path(publish_dir) / str(wres_year) / "manifest.json"
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
+    except (OSError, ValueError):
+        return None
+
+
+def plan_refresh(settings: Settings, years: list[int], force: bool = False,
+                 available: list[int] | None = None) -> RefreshPlan:
+    """What a refresh of `years` has to do, given the landing zone, the warehouse and the releases.
+    A year of `available` after a reloaded year is republished too (indicator 3 uses the year before)."""
+    years = sorted(years)
+    if force:
+        return RefreshPlan(years, reference=True, ingest=list(years), publish=list(years),
+                           reasons={y: "--force" for y in years}, full=True)
+    loaded = loaded_inputs(settings.warehouse)
+    provisional = landing_inputs(settings, years)
+    ingest = [y for y in years if provisional[y] != loaded.get(y)]
+    candidates = sorted(set(years) | {y + 1 for y in ingest if y + 1 in (available or [])})
+    landing = landing_inputs(settings, candidates) if candidates != years else provisional
+    plan = RefreshPlan(candidates, reference=landing[REFERENCE] != loaded.get(REFERENCE), ingest=ingest,
+                       full=not loaded)
+    code, config = code_fingerprint(), config_fingerprint(settings)
+    for year in candidates:
+        expected = release_fingerprint(landing, year, code, config)
+        published = published_fingerprint(settings.publish_dir, year)
+        if published == expected:
+            continue
+        if published is None:
+            plan.reasons[year] = "no release yet"
+        elif year in plan.ingest:
+            plan.reasons[year] = "its files changed"
+        elif landing.get(year - 1) != loaded.get(year - 1):
+            plan.reasons[year] = f"the files of {year - 1} changed (indicator 3 uses them)"
+        elif plan.reference:
+            plan.reasons[year] = "the reference files changed"
+        else:
+            plan.reasons[year] = "the code or configuration changed, or its last release failed"
+        plan.publish.append(year)
+    return plan
