@@ -1,8 +1,11 @@
 """The report of a release: a static site in `<release>/report/` that opens from disk.
 
 Pages: England (key findings in words, a chart per indicator over the years, regional
-comparisons), one page per region, one per trust (its indicators against its trust type,
-region and England, and its trend), a list of trusts, and the methodology notes. Every
+comparisons), indicator 1 in depth (each staff group by pay band, the BME share of each band
+by region, the race disparity ratios by region and over the years), every trust on one chart
+per indicator (by region and by trust type), one page per region and per integrated care
+board, one per trust (its indicators against its trust type, region and England, and its
+trend), a list of trusts, and the methodology notes. Every
 value comes from the disclosure-controlled releases (wres.report.data); a hidden value is
 shown as suppressed with its reason, never as zero or blank. Text from the data is escaped.
 """
@@ -358,6 +361,12 @@ class Report:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
 
+    def build_in_depth(self, folder: Path) -> None:
+        """The pages beyond the areas: indicator 1 by staff group and band, and every trust on one chart."""
+        self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups())
+        self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
+                    sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
+
     def build(self, folder: Path) -> list[Path]:
         trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
         regions = sorted(self.region_names.items(), key=lambda kv: kv[1])
@@ -380,9 +389,7 @@ class Report:
             self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
                         table=self.area_table("trust", t.org_code, t.trust_type, t.region_code),
                         trend=self.area_multiples("trust", t.org_code, t.trust_name))
-        self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups())
-        self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
-                    sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
+        self.build_in_depth(folder)
         self.render("trusts.html", folder / "trusts.html", 0,
                     trusts=list(zip(trusts["org_code"], trusts["trust_name"], trusts["region_name"],
                                     trusts["trust_type"])))
