@@ -6,7 +6,9 @@ alternative written from its numbers and the table of those numbers, shown besid
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -36,7 +38,20 @@ def number(value, digits: int = 2) -> str:
 
 def _svg(chart: alt.TopLevelMixin) -> str:
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    return svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+    return _stable_ids(svg).replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+
+
+def _stable_ids(svg: str) -> str:
+    """vl-convert numbers its gradients (`gradient_0`, ...) by a counter of the process, so the same
+    chart would get another id in another build: name them after the chart's content instead
+    (unique on a page for different charts, the same for the same chart, whatever came before)."""
+    found = list(dict.fromkeys(re.findall(r'id="(gradient_\d+)"', svg)))
+    if not found:
+        return svg
+    for k, name in enumerate(found):
+        svg = re.sub(rf"\b{name}(?!\d)", f"@gradient@{k}", svg)
+    tag = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:12]
+    return svg.replace("@gradient@", f"gradient-{tag}-")
 
 
 def trend(title: str, data: pd.DataFrame, y_title: str, four_fifths: tuple[float, float] | None = None,
