@@ -104,6 +104,9 @@ def test_the_indicator_1_page_shows_each_staff_group_by_band_and_its_disparity_r
     assert (f'<a href="#Clinical-non-medical">Clinical non-medical</a></td><td class="value">176</td>'
             f'<td class="value">{100 * 90 / 176:.2f}</td><td class="value">{100 * 74 / 176:.2f}</td>') in html
     assert "No medical and dental staff are reported in WRES 2018." in html
+    # RCC made no workforce return in 2018: its staff come from workforce statistics.
+    assert ("Source in WRES 2018: the trusts&#39; WRES returns, and NHS workforce statistics for the trusts "
+            "without a workforce return.") in html
     assert html.count('<svg role="img"') == 6  # compositions and regions of 2 groups, 1 disparity and its trend
     assert html.count("<figcaption>") == 8  # and the non-clinical ratios and their trend: nothing published
 

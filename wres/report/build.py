@@ -28,6 +28,9 @@ from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, lo
 TEMPLATES = Path(__file__).parent / "templates"
 ETHNICITY = {"White": "white", "BME": "bme", "Unknown": "unknown"}
 DISPARITY = list(charts.RATIO_NAMES)
+SOURCES = {"dcf": "the trusts' WRES returns",
+           "mixed": "the trusts' WRES returns, and NHS workforce statistics for the trusts without a workforce return",
+           "workforce_statistics": "NHS workforce statistics (the WRES return's workforce section starts in 2018)"}
 AXIS_TITLES = {1: "% BME of the workforce", 2: "relative likelihood", 3: "relative likelihood",
                4: "relative likelihood", 5: "% of BME staff", 6: "% of BME staff", 7: "% of BME staff",
                8: "% of BME staff", 9: "BME % of board minus BME % of workforce (points)"}
@@ -363,7 +366,9 @@ class Report:
 
     def build_in_depth(self, folder: Path) -> None:
         """The pages beyond the areas: indicator 1 by staff group and band, and every trust on one chart."""
-        self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups())
+        row = self.value_row(1, "england", "ENG", "headcount_total")
+        source = SOURCES.get(row["source"], row["source"]) if row is not None and isinstance(row["source"], str) else ""
+        self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups(), source=source)
         self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
                     sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
 
