@@ -132,8 +132,13 @@ def test_the_distributions_page_lists_every_trust_with_its_value_or_why_it_is_hi
     # No trust publishes a workforce BME share (RAA secondary, RBB 6 BME staff, RCC withheld): nothing to draw.
     workforce = section(html, "i1")
     assert "No published values to chart." in workforce and "suppressed (secondary)" in workforce
-    # RCC has no survey respondents at all.
-    assert "<td>RCC</td><td>South West</td><td>Community</td><td>not reported</td>" in section(html, "i5")
+    # Survey indicators list the white figure beside the BME one. RBB: 4 BME respondents (n<11); 5 of its
+    # 15 white respondents reported harassment from the public: 33.33%. RCC has no respondents at all.
+    harassment = section(html, "i5")
+    assert "<th scope=\"col\">BME</th><th scope=\"col\">white</th>" in harassment
+    assert (f"<td>RBB</td><td>South West</td><td>Acute</td><td>suppressed (n&lt;11)</td>"
+            f"<td>{100 * 5 / 15:.2f}</td></tr>") in harassment
+    assert "<td>RCC</td><td>South West</td><td>Community</td><td>not reported</td><td>not reported</td>" in harassment
     assert '<script src="vega.js"></script>' in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
 

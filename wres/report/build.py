@@ -270,6 +270,13 @@ class Report:
         data = pd.DataFrame({"code": rows["org_code"], "label": rows["trust_name"], "region": rows["region_name"],
                              "trust_type": rows["trust_type"], "value": rows["value"].astype(float),
                              "reason": rows["suppression_reason"], "reported": rows["area_code"].notna()})
+        if indicator in SURVEY:  # the white staff's figure beside the BME one
+            white = self.now[(self.now["level"] == "trust") & (self.now["indicator"] == indicator)
+                             & (self.now["breakdown"] == "all") & (self.now["measure"] == "pct_white")]
+            white = trusts[["org_code"]].merge(white[["area_code", "value", "suppression_reason"]], how="left",
+                                               left_on="org_code", right_on="area_code")
+            data["white"] = white["value"].astype(float).to_numpy()
+            data["white_reason"] = white["suppression_reason"].to_numpy()
         types = set(trusts["trust_type"].dropna())
         domains = {"region": sorted(set(trusts["region_name"].dropna())),
                    "trust_type": [t for t in vocabulary.TRUST_TYPES if t in types] +
@@ -277,7 +284,8 @@ class Report:
         return charts.trust_strips(f"Indicator {indicator}, every trust, {self.year}: {meaning}", data,
                                    AXIS_TITLES[indicator], self.value(indicator, "england", "ENG", measure),
                                    self.four_fifths if indicator in LIKELIHOODS else None,
-                                   parity=indicator in LIKELIHOODS, domains=domains)
+                                   parity=indicator in LIKELIHOODS, domains=domains,
+                                   white="% of staff" if indicator in SURVEY else None)
 
     # --- tables ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -287,11 +288,14 @@ def _jitter(k: int) -> float:
 
 def trust_strips(title: str, data: pd.DataFrame, x_title: str, reference: float | None = None,
                  band: tuple[float, float] | None = None, parity: bool = False, digits: int = 2,
-                 domains: dict[str, list[str]] | None = None) -> Figure:
+                 domains: dict[str, list[str]] | None = None, white: str | None = None) -> Figure:
     """Every trust as a point on two strip charts: rows by region coloured by trust type, and rows by
     trust type coloured by region. `data` has code, label (name), region, trust_type, value, reason and
     reported (false for a trust with no row for the measure). `domains` fixes the order (and so the
     colours) of the regions and trust types, the same on every chart.
+
+    With `white` (the survey indicators: `data` then also has white and white_reason), a third chart
+    puts each trust's BME figure against its white one, the diagonal marking equal figures.
 
     Drawn in the reader's browser by the bundled Vega (one specification, the trusts' values once);
     the table lists every trust with its value or 'suppressed (reason)'.
@@ -305,6 +309,9 @@ def trust_strips(title: str, data: pd.DataFrame, x_title: str, reference: float 
         values.append({"trust": str(r.label), "code": str(r.code), "region": str(r.region),
                        "trust_type": str(r.trust_type), "value": round(float(r.value), 4),
                        "jr": _jitter(k_region), "jt": _jitter(k_type)})
+        if white and not pd.isna(r.white):
+            values[-1]["white"] = round(float(r.white), 4)
+    pairs = shown.dropna(subset=["white"]) if white else shown.iloc[:0]
 
     def view(rows: str, rows_title: str, colour: str, colour_title: str, jitter: str) -> dict:
         layers = []
@@ -339,14 +346,46 @@ def trust_strips(title: str, data: pd.DataFrame, x_title: str, reference: float 
         return {"title": f"by {rows_title}, coloured by {colour_title}", "data": {"name": "trusts"},
                 "width": 460, "height": {"step": 34}, "layer": layers}
 
-    spec = {"title": title, "datasets": {"trusts": values},
-            "vconcat": [view("region", "region", "trust_type", "trust type", "jr"),
-                        view("trust_type", "trust type", "region", "region", "jt")],
-            "resolve": {"scale": {"color": "independent", "y": "independent"}},
+    def against_white() -> dict:
+        low = float(min(pairs["value"].min(), pairs["white"].min()))
+        high = float(max(pairs["value"].max(), pairs["white"].max()))
+        scale = {"domain": [math.floor(low / 5) * 5, math.ceil(high / 5) * 5]}
+        return {"title": f"BME against white staff ({white}), coloured by region", "data": {"name": "trusts"},
+                "transform": [{"filter": "isValid(datum.white)"}], "width": 300, "height": 300, "layer": [
+                    {"data": {"values": [{"d": scale["domain"][0]}, {"d": scale["domain"][1]}]},
+                     "mark": {"type": "line", "strokeDash": [4, 3], "color": "#425563"},
+                     "encoding": {"x": {"field": "d", "type": "quantitative", "scale": scale},
+                                  "y": {"field": "d", "type": "quantitative", "scale": scale}}},
+                    {"mark": {"type": "circle", "size": 30, "opacity": 0.75},
+                     "encoding": {
+                         "x": {"field": "white", "type": "quantitative", "title": f"white staff, {white}",
+                               "scale": scale},
+                         "y": {"field": "value", "type": "quantitative", "title": f"BME staff, {white}",
+                               "scale": scale},
+                         "color": {"field": "region", "type": "nominal", "title": "region",
+                                   "scale": {"scheme": "tableau10", **({"domain": domains["region"]}
+                                                                        if domains else {})},
+                                   "legend": {"orient": "right"}},
+                         "tooltip": [{"field": "trust", "title": "trust"}, {"field": "region"},
+                                     {"field": "value", "title": "BME", "type": "quantitative",
+                                      "format": f".{digits}f"},
+                                     {"field": "white", "title": "white", "type": "quantitative",
+                                      "format": f".{digits}f"}]}}]}
+
+    views = [view("region", "region", "trust_type", "trust type", "jr"),
+             view("trust_type", "trust type", "region", "region", "jt")]
+    if len(pairs):
+        views.append(against_white())
+    spec = {"title": title, "datasets": {"trusts": values}, "vconcat": views,
+            "resolve": {"scale": {"color": "independent", "y": "independent", "x": "independent"}},
             "config": {"view": {"stroke": "#d8dde0"}}}
-    rows = [[str(r.label), str(r.code), str(r.region), str(r.trust_type),
-             "not reported" if not r.reported else number(r.value, digits) if not pd.isna(r.value)
-             else f"suppressed ({r.reason})" if isinstance(r.reason, str) else "not defined"]
+
+    def text(value, reason) -> str:
+        return number(value, digits) if not pd.isna(value) else \
+            f"suppressed ({reason})" if isinstance(reason, str) else "not defined"
+    rows = [[str(r.label), str(r.code), str(r.region), str(r.trust_type)] +
+            (["not reported"] * (2 if white else 1) if not r.reported else
+             [text(r.value, r.reason)] + ([text(r.white, r.white_reason)] if white else []))
             for r in data.itertuples()]
     hidden = int(data["value"].isna().sum())
 
@@ -360,5 +399,11 @@ def trust_strips(title: str, data: pd.DataFrame, x_title: str, reference: float 
         alt_text += f" The orange line marks England, {number(reference, digits)}."
     if band:
         alt_text += f" The shaded band is the four-fifths range {band[0]} to {band[1]}."
-    return Figure(title, "", alt_text, ["trust", "code", "region", "trust type", "value"], rows,
+    if white:
+        above = int((pairs["value"] > pairs["white"]).sum())
+        below = int((pairs["value"] < pairs["white"]).sum())
+        alt_text += (f" Against white staff: of {len(pairs)} trusts with both figures published, the BME figure is "
+                     f"higher at {above} and lower at {below}.")
+    columns = ["trust", "code", "region", "trust type"] + (["BME", "white"] if white else ["value"])
+    return Figure(title, "", alt_text, columns, rows,
                   spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if values else "")
