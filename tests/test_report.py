@@ -100,6 +100,7 @@ def test_the_indicator_1_page_shows_each_staff_group_by_band_and_its_disparity_r
     # South West band 3 is RCC (withheld, declaration 66.7%), but its staff count in its region: 0 BME of 15.
     # Band 2 there is RBB's 6 BME staff: count 1-7.
     assert "<tr><td>South West</td><td>suppressed (count 1-7)</td><td>0.00</td></tr>" in non_clinical
+    assert "<tr><td>London</td><td>suppressed (secondary)</td><td>no staff</td></tr>" in non_clinical
     # The staff groups table: clinical non-medical 120 + 44 + 12 = 176 staff, 74 BME (42.05%).
     assert (f'<a href="#Clinical-non-medical">Clinical non-medical</a></td><td class="value">176</td>'
             f'<td class="value">{100 * 90 / 176:.2f}</td><td class="value">{100 * 74 / 176:.2f}</td>') in html

@@ -215,7 +215,8 @@ def _cell(r, field: str, digits: int, reason: str = "reason") -> str:
 def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1) -> Figure:
     """A grid of areas (`area`, rows) by bands (`band` in `order`, columns), coloured by `value`.
 
-    A hidden cell is drawn grey and marked 's'; the table gives every value or its reason.
+    A hidden cell is drawn grey and marked 's'; the table gives every value or its reason, and "no
+    staff" where an area has no row for a band (no staff of the group in it).
     """
     bands = list(dict.fromkeys(data.sort_values("order")["band"]))
     areas = sorted(data["area"].unique())
@@ -233,7 +234,7 @@ def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1) -> Fi
     rows = []
     for area in areas:
         here = {r.band: r for r in data[data["area"] == area].itertuples()}
-        rows.append([area] + [_cell(here.get(b), "value", 2) for b in bands])
+        rows.append([area] + [_cell(here.get(b), "value", 2) if b in here else "no staff" for b in bands])
     hidden = int(data["value"].isna().sum())
     alt_text = (f"Grid, {title}: {len(areas)} areas by {len(bands)} bands, darker is a higher BME share; "
                 f"{hidden} cells suppressed (marked s). The table lists every value.")
