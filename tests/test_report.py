@@ -4,6 +4,9 @@ hidden values shown as suppressed with their reason, every chart with its text a
 from __future__ import annotations
 
 import re
+import shutil
+
+import pytest
 
 
 def page(released, name: str) -> str:
@@ -67,3 +70,110 @@ def test_the_methodology_page_counts_suppressed_values(released):
     html = page(released, "methodology.html")
     assert "two-year rolling rate up to WRES 2021" in html
     assert re.search(r"<td>secondary</td><td>[1-9][0-9,]*</td>", html)
+
+
+def section(html: str, anchor: str) -> str:
+    """The part of a page in the <section> whose heading has id `anchor`."""
+    start = html.index(f'<section aria-labelledby="{anchor}">')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_indicator_1_page_shows_each_staff_group_by_band_and_its_disparity_ratios(released):
+    html = page(released, "indicator-1.html")
+    clinical = section(html, "Clinical-non-medical")
+    # England, clinical non-medical (all RAA, from its revised return): Band 5 60 BME of 120 = 50%,
+    # Band 6 12 of 44 = 27.27%, Band 8a 2 of 12 = 16.67%; columns BME, white, unknown (staff, %).
+    assert "<tr><td>Band 5</td><td>60</td><td>50.00</td><td>50</td><td>41.67</td><td>10</td><td>8.33</td></tr>" in clinical
+    assert f"<tr><td>Band 6</td><td>12</td><td>{100 * 12 / 44:.2f}</td><td>30</td><td>{100 * 30 / 44:.2f}</td>" in clinical
+    assert f"<tr><td>Band 8a</td><td>2</td><td>{100 * 2 / 12:.2f}</td>" in clinical
+    # Disparity ratios, white lower (bands 1-5) 50, middle (6-7) 30, upper (8a+) 10; BME 60, 12, 2:
+    # lower to middle (30/50)/(12/60) = 3, middle to upper (10/30)/(2/12) = 2, lower to upper (10/50)/(2/60) = 6.
+    assert "<tr><td>England</td><td>3.00</td><td>2.00</td><td>6.00</td></tr>" in clinical
+    # London is RAA alone: its 2 BME staff in band 8a are a count of 1-7, and the ratios built on them hidden.
+    assert ("<tr><td>London</td><td>50.00</td><td>27.27</td><td>suppressed (count 1-7)</td></tr>") in clinical
+    assert "<tr><td>London</td><td>suppressed (secondary)</td><td>suppressed (count 1-7)</td>" \
+           "<td>suppressed (count 1-7)</td></tr>" in clinical
+    non_clinical = section(html, "Non-clinical")
+    # Band 2: RAA 30 BME of 75 and RBB 6 of 80 (its return): 36 of 155 = 23.23%. No band 6-7 staff: no ratio.
+    assert f"<tr><td>Band 2</td><td>36</td><td>{100 * 36 / 155:.2f}</td><td>110</td>" in non_clinical
+    assert "<tr><td>England</td><td>not defined</td><td>not defined</td><td>not defined</td></tr>" in non_clinical
+    # South West band 3 is RCC (withheld, declaration 66.7%), but its staff count in its region: 0 BME of 15.
+    # Band 2 there is RBB's 6 BME staff: count 1-7.
+    assert "<tr><td>South West</td><td>suppressed (count 1-7)</td><td>0.00</td></tr>" in non_clinical
+    assert "<tr><td>London</td><td>suppressed (secondary)</td><td>no staff</td></tr>" in non_clinical
+    # The staff groups table: clinical non-medical 120 + 44 + 12 = 176 staff, 74 BME (42.05%).
+    assert (f'<a href="#Clinical-non-medical">Clinical non-medical</a></td><td class="value">176</td>'
+            f'<td class="value">{100 * 90 / 176:.2f}</td><td class="value">{100 * 74 / 176:.2f}</td>') in html
+    assert "No medical and dental staff are reported in WRES 2018." in html
+    # RCC made no workforce return in 2018: its staff come from workforce statistics.
+    assert ("Source in WRES 2018: the trusts&#39; WRES returns, and NHS workforce statistics for the trusts "
+            "without a workforce return.") in html
+    assert html.count('<svg role="img"') == 6  # compositions and regions of 2 groups, 1 disparity and its trend
+    assert html.count("<figcaption>") == 8  # and the non-clinical ratios and their trend: nothing published
+
+
+def test_the_distributions_page_lists_every_trust_with_its_value_or_why_it_is_hidden(released):
+    import html as html_module
+    import json
+
+    html = page(released, "distributions.html")
+    appointment = section(html, "i2")
+    # RAA's revised return: white 40 of 200 appointed, BME 15 of 150: (40/200) / (15/150) = 2.
+    assert "<tr><td>ALPHA HOSPITALS NHS FOUNDATION TRUST</td><td>RAA</td><td>London</td><td>Acute</td>" \
+           f"<td>{(40 / 200) / (15 / 150):.2f}</td></tr>" in appointment
+    # RBB appointed 5 BME applicants (count 1-7); RCC declares 10 of its 15 staff (withheld).
+    assert "<td>RBB</td><td>South West</td><td>Acute</td><td>suppressed (count 1-7)</td>" in appointment
+    assert "<td>RCC</td><td>South West</td><td>Community</td><td>suppressed (declaration&lt;80%)</td>" in appointment
+    # The chart, drawn in the browser: the one published trust, England's 80/350 against 20/180 as a line.
+    spec = json.loads(html_module.unescape(re.search(r'data-spec="([^"]*)"', appointment).group(1)))
+    assert [(t["code"], t["value"]) for t in spec["datasets"]["trusts"]] == [("RAA", 2.0)]
+    assert f"The orange line marks England, {(80 / 350) / (20 / 180):.2f}." in appointment
+    assert [view["title"] for view in spec["vconcat"]] == ["by region, coloured by trust type",
+                                                          "by trust type, coloured by region"]
+    # No trust publishes a workforce BME share (RAA secondary, RBB 6 BME staff, RCC withheld): nothing to draw.
+    workforce = section(html, "i1")
+    assert "No published values to chart." in workforce and "suppressed (secondary)" in workforce
+    # Survey indicators list the white figure beside the BME one. RBB: 4 BME respondents (n<11); 5 of its
+    # 15 white respondents reported harassment from the public: 33.33%. RCC has no respondents at all.
+    harassment = section(html, "i5")
+    assert "<th scope=\"col\">BME</th><th scope=\"col\">white</th>" in harassment
+    assert (f"<td>RBB</td><td>South West</td><td>Acute</td><td>suppressed (n&lt;11)</td>"
+            f"<td>{100 * 5 / 15:.2f}</td></tr>") in harassment
+    assert "<td>RCC</td><td>South West</td><td>Community</td><td>not reported</td><td>not reported</td>" in harassment
+    assert '<script src="vega.js"></script>' in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_the_new_pages_are_linked_and_built_deterministically(released, tmp_path):
+    from wres.report.build import Report
+    from wres.report.data import load_releases
+
+    settings, _, release, _ = released
+    for name in ("index.html", "methodology.html", "trusts/RAA.html"):
+        prefix = "../" if "/" in name else ""
+        assert f'href="{prefix}indicator-1.html"' in page(released, name)
+        assert f'href="{prefix}distributions.html"' in page(released, name)
+    again = Report(load_releases(release.folder, settings.publish_dir, 2018), [],
+                   (settings.thresholds.four_fifths_lower, settings.thresholds.four_fifths_upper))
+    again.build_in_depth(tmp_path)
+    for name in ("indicator-1.html", "distributions.html"):
+        assert (tmp_path / name).read_bytes() == (release.folder / "report" / name).read_bytes(), name
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium on PATH (apt-get install chromium)")
+def test_the_report_opens_in_a_browser_without_script_errors_or_empty_charts(released, tmp_path):
+    """wres.report.browser on the fixture's report: every page it checks, no screenshots (kept fast)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wres.report.browser import check_page, pages_to_check
+
+    report = released[2].folder / "report"
+    pages = pages_to_check(report)
+    assert {p.name for p in pages} >= {"index.html", "indicator-1.html", "distributions.html", "RAA.html"}
+    # The check itself fails on a script error and on a chart Vega did not draw.
+    broken = tmp_path / "broken.html"
+    broken.write_text('<figure class="chart"><div class="vega"></div></figure><script>notDefined();</script>')
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        found = list(pool.map(check_page, [*pages, broken]))
+    assert found[:-1] == [[]] * len(pages), found
+    assert any("script error" in p for p in found[-1]) and any("chart 1 is empty" in p for p in found[-1])

@@ -1,8 +1,11 @@
 """The report of a release: a static site in `<release>/report/` that opens from disk.
 
 Pages: England (key findings in words, a chart per indicator over the years, regional
-comparisons), one page per region, one per trust (its indicators against its trust type,
-region and England, and its trend), a list of trusts, and the methodology notes. Every
+comparisons), indicator 1 in depth (each staff group by pay band, the BME share of each band
+by region, the race disparity ratios by region and over the years), every trust on one chart
+per indicator (by region and by trust type), one page per region and per integrated care
+board, one per trust (its indicators against its trust type, region and England, and its
+trend), a list of trusts, and the methodology notes. Every
 value comes from the disclosure-controlled releases (wres.report.data); a hidden value is
 shown as suppressed with its reason, never as zero or blank. Text from the data is escaped.
 """
@@ -18,10 +21,21 @@ import jinja2
 import pandas as pd
 import vl_convert
 
+from wres import vocabulary
 from wres.report import charts
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
 
 TEMPLATES = Path(__file__).parent / "templates"
+ETHNICITY = {"White": "white", "BME": "bme", "Unknown": "unknown"}
+DISPARITY = list(charts.RATIO_NAMES)
+SOURCES = {"dcf": "the trusts' WRES returns",
+           "mixed": "the trusts' WRES returns, and NHS workforce statistics for the trusts without a workforce return",
+           "workforce_statistics": "NHS workforce statistics (the WRES return's workforce section starts in 2018)"}
+AXIS_TITLES = {1: "% BME of the workforce", 2: "relative likelihood", 3: "relative likelihood",
+               4: "relative likelihood", 5: "% of BME staff", 6: "% of BME staff", 7: "% of BME staff",
+               8: "% of BME staff", 9: "BME % of board minus BME % of workforce (points)"}
+# The pages whose charts the reader's browser draws with the bundled Vega (the rest are inline SVG).
+BROWSER_CHARTS = ("region.html", "trust.html", "distributions.html")
 TABLE_MEASURES = {
     1: ["headcount_total", "pct_white", "pct_bme", "pct_unknown", "declaration_rate"],
     2: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper"],
@@ -176,6 +190,103 @@ class Report:
         data = data.astype({"value": float})
         return charts.small_multiples(f"{name}: the nine indicators over the years", data)
 
+    # --- indicator 1 in depth --------------------------------------------------------------
+
+    def _indicator_1(self, level: str) -> pd.DataFrame:
+        rows = self.now[(self.now["indicator"] == 1) & (self.now["level"] == level)]
+        return rows.reset_index(drop=True)
+
+    def staff_groups(self) -> list[dict]:
+        """Per staff group (in seed order): its England composition by band, BME share by band in each
+        region, and for Agenda for Change groups its disparity ratios by region and over the years."""
+        england, regions = self._indicator_1("england"), self._indicator_1("region")
+        trust_types = self._indicator_1("trust_type")
+        out = []
+        for group, bands in vocabulary.pay_bands().items():
+            order = {b: i for i, b in enumerate(bands)}
+            here = england[england["breakdown"].str.startswith(f"{group}|")]
+            present = [b for b in bands if (here["breakdown"] == f"{group}|{b}").any()]
+            section = {"group": group, "present": bool(present), "afc": any(
+                vocabulary.band_levels().get((group, b)) in ("lower", "middle", "upper") for b in bands)}
+            section["totals"] = [cell_text(self.value_row(1, "england", "ENG", m, f"{group}|all"))
+                                 for m in ("headcount_total", "pct_white", "pct_bme", "pct_unknown")]
+            if present:
+                records = []
+                for band in present:
+                    for name, key in ETHNICITY.items():
+                        pct = self.value_row(1, "england", "ENG", f"pct_{key}", f"{group}|{band}")
+                        count = self.value_row(1, "england", "ENG", f"headcount_{key}", f"{group}|{band}")
+                        records.append({"band": band, "order": order[band], "group": name,
+                                        "value": None if pct is None else pct["value"],
+                                        "reason": None if pct is None else pct["suppression_reason"],
+                                        "headcount": None if count is None else count["value"],
+                                        "headcount_reason": None if count is None else count["suppression_reason"]})
+                section["composition"] = charts.composition(
+                    f"{group} staff by pay band, England, {self.year}: % BME, white and unknown",
+                    pd.DataFrame(records).astype({"value": float, "headcount": float}))
+                grid = regions[regions["breakdown"].isin([f"{group}|{b}" for b in present])
+                               & (regions["measure"] == "pct_bme")]
+                section["regions"] = charts.heatmap(
+                    f"{group} staff, % BME by pay band and region, {self.year}",
+                    pd.DataFrame({"area": grid["area_name"], "band": grid["breakdown"].str.split("|").str[1],
+                                  "order": grid["breakdown"].str.split("|").str[1].map(order),
+                                  "value": grid["value"].astype(float),
+                                  "reason": grid["suppression_reason"]}), "pay band")
+            if section["afc"] and present:
+                records = []
+                for level, frame, in_chart in (("england", england, True), ("region", regions, True),
+                                               ("trust_type", trust_types, False)):
+                    ratios = frame[(frame["breakdown"] == group) & frame["measure"].isin(DISPARITY)]
+                    for r in ratios.sort_values(["area_name", "measure"]).itertuples():
+                        records.append({"area": r.area_name if level != "trust_type" else f"{r.area_name} (trust type)",
+                                        "measure": r.measure, "value": r.value, "reason": r.suppression_reason,
+                                        "in_chart": in_chart})
+                data = pd.DataFrame(records, columns=["area", "measure", "value", "reason", "in_chart"])
+                section["disparity"] = charts.disparity(
+                    f"{group} staff, race disparity ratios by region, {self.year} (trust types in the table)",
+                    data.astype({"value": float, "in_chart": bool}))
+                history = self.summary[(self.summary["indicator"] == 1) & (self.summary["level"] == "england")
+                                       & (self.summary["breakdown"] == group)
+                                       & self.summary["measure"].isin(DISPARITY)]
+                trend = charts.trend(
+                    f"{group} staff, race disparity ratios, England, over the years",
+                    pd.DataFrame({"year": history["wres_year"], "series": history["measure"].map(charts.RATIO_NAMES),
+                                  "value": history["value"].astype(float)}), "disparity ratio (1 = parity)")
+                if history["value"].isna().all():
+                    trend.svg = ""  # an empty frame says less than "no published values"
+                section["trend"] = trend
+            out.append(section)
+        return out
+
+    # --- every trust on one chart ----------------------------------------------------------
+
+    def trust_distribution(self, indicator: int) -> charts.Figure:
+        measure, meaning = HEADLINES[indicator]
+        trusts = self.r.trusts[["org_code", "trust_name", "region_name", "trust_type"]]
+        rows = self.now[(self.now["level"] == "trust") & (self.now["indicator"] == indicator)
+                        & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
+        rows = trusts.merge(rows[["area_code", "value", "suppression_reason"]], how="left",
+                            left_on="org_code", right_on="area_code")
+        data = pd.DataFrame({"code": rows["org_code"], "label": rows["trust_name"], "region": rows["region_name"],
+                             "trust_type": rows["trust_type"], "value": rows["value"].astype(float),
+                             "reason": rows["suppression_reason"], "reported": rows["area_code"].notna()})
+        if indicator in SURVEY:  # the white staff's figure beside the BME one
+            white = self.now[(self.now["level"] == "trust") & (self.now["indicator"] == indicator)
+                             & (self.now["breakdown"] == "all") & (self.now["measure"] == "pct_white")]
+            white = trusts[["org_code"]].merge(white[["area_code", "value", "suppression_reason"]], how="left",
+                                               left_on="org_code", right_on="area_code")
+            data["white"] = white["value"].astype(float).to_numpy()
+            data["white_reason"] = white["suppression_reason"].to_numpy()
+        types = set(trusts["trust_type"].dropna())
+        domains = {"region": sorted(set(trusts["region_name"].dropna())),
+                   "trust_type": [t for t in vocabulary.TRUST_TYPES if t in types] +
+                   sorted(types - set(vocabulary.TRUST_TYPES))}
+        return charts.trust_strips(f"Indicator {indicator}, every trust, {self.year}: {meaning}", data,
+                                   AXIS_TITLES[indicator], self.value(indicator, "england", "ENG", measure),
+                                   self.four_fifths if indicator in LIKELIHOODS else None,
+                                   parity=indicator in LIKELIHOODS, domains=domains,
+                                   white="% of staff" if indicator in SURVEY else None)
+
     # --- tables ----------------------------------------------------------------------------
 
     def area_table(self, level: str, area: str, trust_type: str | None = None, region: str | None = None):
@@ -257,9 +368,17 @@ class Report:
     def render(self, template: str, path: Path, depth: int, **context) -> None:
         root = "../" * depth
         html = self.env.get_template(template).render(year=self.year, root=root,
-                                                      browser_charts=template in ("region.html", "trust.html"), **context)
+                                                      browser_charts=template in BROWSER_CHARTS, **context)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
+
+    def build_in_depth(self, folder: Path) -> None:
+        """The pages beyond the areas: indicator 1 by staff group and band, and every trust on one chart."""
+        row = self.value_row(1, "england", "ENG", "headcount_total")
+        source = SOURCES.get(row["source"], row["source"]) if row is not None and isinstance(row["source"], str) else ""
+        self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups(), source=source)
+        self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
+                    sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
 
     def build(self, folder: Path) -> list[Path]:
         trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
@@ -283,6 +402,7 @@ class Report:
             self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
                         table=self.area_table("trust", t.org_code, t.trust_type, t.region_code),
                         trend=self.area_multiples("trust", t.org_code, t.trust_name))
+        self.build_in_depth(folder)
         self.render("trusts.html", folder / "trusts.html", 0,
                     trusts=list(zip(trusts["org_code"], trusts["trust_name"], trusts["region_name"],
                                     trusts["trust_type"])))
