@@ -441,20 +441,26 @@ def _board(year, trusts, rng) -> pd.DataFrame:
     trusts is random, weighted by a lasting trust effect."""
     n = len(trusts)
     london = (trusts["region_code"] == "Y56").to_numpy()
+    roles = {"Executive": cal.BOARD_BME_SHARE_EXECUTIVE, "Non-executive": cal.BOARD_BME_SHARE_NON_EXECUTIVE}
+    members = {role: 3 + rng.poisson(cal.BOARD_MEAN_SIZE[role] - 3, n) for role in roles}
+    bme_total = {role: round(shares[year] * members[role].sum()) for role, shares in roles.items()}
+    # London's BME members over both roles: its factor times England's share of all members.
+    england = sum(bme_total.values()) / sum(m.sum() for m in members.values())
+    london_total = round(min(england * cal.BOARD_LONDON_FACTOR, 0.8) * sum(m[london].sum() for m in members.values()))
+    london_executive = round(min(roles["Executive"][year] * cal.BOARD_LONDON_FACTOR, 0.8)
+                             * members["Executive"][london].sum())
+    bme_london = {"Executive": min(london_executive, bme_total["Executive"])}
+    bme_london["Non-executive"] = int(np.clip(london_total - bme_london["Executive"], 0, bme_total["Non-executive"]))
     frames = []
-    for role, shares in (("Executive", cal.BOARD_BME_SHARE_EXECUTIVE),
-                         ("Non-executive", cal.BOARD_BME_SHARE_NON_EXECUTIVE)):
-        members = 3 + rng.poisson(cal.BOARD_MEAN_SIZE[role] - 3, n)
-        unknown = rng.binomial(members, 0.02)
-        known = members - unknown
-        bme_total = round(shares[year] * members.sum())
-        bme_london = min(round(min(shares[year] * cal.BOARD_LONDON_FACTOR, 0.8) * members[london].sum()), bme_total)
-        weight = members * trusts["board_effect"].to_numpy()
+    for role in roles:
+        unknown = rng.binomial(members[role], 0.02)
+        known = members[role] - unknown
+        weight = members[role] * trusts["board_effect"].to_numpy()
         bme = np.zeros(n, dtype=np.int64)
-        bme[london] = _allocate(bme_london, weight[london], known[london], rng)
-        bme[~london] = _allocate(bme_total - bme_london, weight[~london], known[~london], rng)
+        bme[london] = _allocate(bme_london[role], weight[london], known[london], rng)
+        bme[~london] = _allocate(bme_total[role] - bme[london].sum(), weight[~london], known[~london], rng)
         by_group = np.stack([known - bme, bme, unknown], axis=1)
-        non_voting_total = rng.binomial(members, 0.12 if role == "Executive" else 0.05)
+        non_voting_total = rng.binomial(members[role], 0.12 if role == "Executive" else 0.05)
         non_voting = np.stack([rng.multivariate_hypergeometric(by_group[i], non_voting_total[i]) for i in range(n)]) \
             if n else by_group * 0
         for voting, split in (("Y", by_group - non_voting), ("N", non_voting)):
