@@ -257,6 +257,46 @@ def dbt(ctx, args) -> None:
 
 
 @main.command()
+@click.option("--markdown", is_flag=True, help="Print a markdown table (for a report or an issue).")
+@click.option("--strict", is_flag=True, help="Exit 1 when a figure is missing or outside its tolerance.")
+@click.pass_context
+def calibration(ctx, markdown, strict) -> None:
+    """Compare the published England figures with those of the WRES 2022 national report.
+
+    Meant for a release built from `wres generate --scale 1.0`: the demo data is calibrated to
+    the report's figures, within 2% (5% for shares of trusts).
+    """
+    from wres.generate.published_figures import compare_publish_dir, markdown_table
+
+    s = _settings(ctx)
+    try:
+        comparison = compare_publish_dir(s.publish_dir)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc))
+    misses = comparison[comparison["within_tolerance"] != True]  # noqa: E712 (None counts as a miss)
+    if markdown:
+        click.echo(markdown_table(comparison))
+    else:
+        table = Table(title=f"Published (WRES 2022 national report) and ours: {s.publish_dir}")
+        for column in ("year", "ind.", "area", "breakdown", "measure", "published", "ours", "rel. diff"):
+            table.add_column(column, justify="right" if column in ("published", "ours", "rel. diff") else "left")
+        for r in comparison.itertuples(index=False):
+            missing = pd_isna(r.ours)
+            style = "red" if missing or not r.within_tolerance else None
+            table.add_row(str(r.wres_year), str(r.indicator), r.area, Text(r.breakdown), r.measure,
+                          f"{r.published:g}", "" if missing else f"{r.ours:.3f}",
+                          "" if missing else f"{100 * r.relative_difference:+.2f}%", style=style)
+        stdout.print(table)
+    console.print(f"{len(comparison) - len(misses)} of {len(comparison)} figures within tolerance")
+    if strict and len(misses):
+        sys.exit(1)
+
+
+def pd_isna(value) -> bool:
+    return value is None or value != value
+
+
+@main.command()
 @click.argument("sql")
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
 @click.pass_context

@@ -94,8 +94,8 @@ def generate_landing_zone(
         say(f"WRES {year}: {len(open_trusts)} trusts, {int(open_trusts['staff'].sum()):,} staff")
         cells = _workforce_cells(open_trusts, year, rng)
         _write_workforce_statistics(out, year, cells, summary)
-        _write_returns(out, year, open_trusts, cells, rng, summary)
-        _write_survey(out, year - 1, open_trusts, rng, summary)
+        headcount = _write_returns(out, year, open_trusts, cells, rng, summary)
+        _write_survey(out, year - 1, open_trusts, headcount, rng, summary)
     return summary
 
 
@@ -115,9 +115,13 @@ def _trust_parameters(trusts: pd.DataFrame, rng: np.random.Generator) -> pd.Data
                             np.where(quality < 0.055, rng.uniform(0.11, 0.17, n), base_unknown))
     trusts["unknown_share"] = base_unknown
     trusts["appointment_effect"] = rng.lognormal(0, 0.18, n)
+    trusts["appointment_rl_effect"] = rng.lognormal(0, cal.APPOINTMENT_TRUST_SPREAD, n)
     trusts["disciplinary_effect"] = rng.lognormal(0, 0.3, n)
     trusts["training_effect"] = rng.lognormal(0, 0.12, n)
     trusts["survey_effect"] = rng.normal(0, 0.025, n)
+    for indicator, spread in cal.SURVEY_GAP_SPREAD.items():
+        trusts[f"survey_gap_{indicator}"] = rng.normal(0, spread, n)
+    trusts["board_effect"] = rng.lognormal(0, 0.5, n)
     # A few trusts' returns disagree with workforce statistics by more than 10%.
     trusts["return_factor"] = np.where(rng.random(n) < 0.03, rng.choice([0.82, 1.16], n),
                                        1 + rng.normal(0, 0.01, n))
@@ -125,18 +129,33 @@ def _trust_parameters(trusts: pd.DataFrame, rng: np.random.Generator) -> pd.Data
 
 
 def _scaled(trusts: pd.DataFrame, year: int, scale: float) -> pd.DataFrame:
-    """Staff numbers and BME shares of the open trusts, calibrated to the England targets."""
+    """Staff numbers and BME shares of the open trusts, calibrated to the regional and England targets."""
     trusts = trusts.copy()
+    region = trusts["region_code"]
     weights = trusts["size_weight"] * (1 + 0.01 * (year - 2016))
+    weights = weights / weights.groupby(region).transform("sum") * region.map(cal.REGION_STAFF_SHARE).fillna(0.1)
     trusts["staff"] = np.maximum(40, np.round(weights / weights.sum() * cal.TOTAL_STAFF[year] * scale)).astype(int)
-    region = trusts["region_code"].map(cal.REGION_BME_SHARE_2022).fillna(cal.BME_SHARE[2022])
-    raw_share = region * trusts["bme_effect"] * cal.BME_SHARE[year] / cal.BME_SHARE[2022]
-    national = (raw_share * trusts["staff"]).sum() / trusts["staff"].sum()
-    trusts["bme_share"] = np.clip(raw_share * cal.BME_SHARE[year] / national, 0.01, 0.85)
     drift = cal.UNKNOWN_SHARE[year] / cal.UNKNOWN_SHARE[2022]
     trusts["unknown_share"] = np.clip(trusts["unknown_share"] * np.where(trusts["unknown_share"] < 0.1, drift, 1),
                                       0.0, 0.4)
-    trusts["bme_share"] = np.minimum(trusts["bme_share"], 0.97 - trusts["unknown_share"])
+
+    # Regional targets: the published regions as given, the others scaled so England adds up.
+    staff = trusts["staff"].astype(float)
+    region_staff = staff.groupby(region).sum()
+    target = {code: share * cal.BME_SHARE[year] / cal.BME_SHARE[2022] for code, share in cal.REGION_BME_SHARE_2022.items()}
+    fixed = [c for c in region_staff.index if c in cal.PUBLISHED_REGIONS]
+    free = [c for c in region_staff.index if c not in cal.PUBLISHED_REGIONS]
+    wanted = cal.BME_SHARE[year] * region_staff.sum() - sum(region_staff[c] * target[c] for c in fixed)
+    factor = wanted / sum(region_staff[c] * target.get(c, cal.BME_SHARE[year]) for c in free)
+    region_target = region.map({**{c: target.get(c, cal.BME_SHARE[year]) * factor for c in free},
+                                **{c: target[c] for c in fixed}})
+    # Each trust's share varies around its region's; rescale within the region, clip, repeat.
+    share = region_target * trusts["bme_effect"]
+    cap = np.minimum(0.85, 0.97 - trusts["unknown_share"])
+    for _ in range(8):
+        mean = (share * staff).groupby(region).transform("sum") / staff.groupby(region).transform("sum")
+        share = np.clip(share * region_target / mean, 0.01, cap)
+    trusts["bme_share"] = share
     return trusts.reset_index(drop=True)
 
 
@@ -152,28 +171,107 @@ def _write_reference(out: Path, etr_source: Path | str, trusts: pd.DataFrame, su
 
 # --- indicator 1: workforce ---------------------------------------------------------------
 
-def _cell_layout() -> pd.DataFrame:
+def _allocate(total: int, weights: np.ndarray, caps: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """`total` units spread over the entries at random in proportion to `weights`, none above its cap.
+
+    How the generator hits an England figure exactly: the England count is fixed first, and only
+    its split over trusts is random.
+    """
+    weights = np.asarray(weights, dtype=float)
+    caps = np.asarray(caps, dtype=np.int64)
+    total = int(min(total, caps.sum()))
+    out = np.zeros(len(weights), dtype=np.int64)
+    while total > out.sum():
+        room = caps - out
+        w = np.where(room > 0, np.maximum(weights, 0) + 1e-12, 0)
+        draw = rng.multinomial(total - out.sum(), w / w.sum())
+        out += np.minimum(draw, room)
+    return out
+
+
+def _cell_layout(year: int) -> pd.DataFrame:
+    """Every staff group x pay band: its share of staff in `year` and its BME share in 2022 (%)."""
+    vsm = np.interp(year, sorted(cal.VSM_STAFF_SHARE), [cal.VSM_STAFF_SHARE[y] for y in sorted(cal.VSM_STAFF_SHARE)],
+                    left=None, right=None)
+    vsm += max(0, year - 2022) * (cal.VSM_STAFF_SHARE[2022] - cal.VSM_STAFF_SHARE[2018]) / 4
+    vsm -= max(0, 2018 - year) * (cal.VSM_STAFF_SHARE[2022] - cal.VSM_STAFF_SHARE[2018]) / 4
+    vsm_share = {"Non-clinical": vsm * cal.VSM_NON_CLINICAL_SHARE,
+                 "Clinical non-medical": vsm * (1 - cal.VSM_NON_CLINICAL_SHARE)}
     rows = []
     for group, bands in vocab.pay_bands().items():
-        shares = np.array(cal.BAND_SHARE[group]) / sum(cal.BAND_SHARE[group])
+        shares = np.array(cal.BAND_SHARE[group], dtype=float)
+        group_share = cal.STAFF_GROUP_SHARE[group]
+        if group in vsm_share:  # VSM is the last AfC band
+            shares = np.append(shares[:-1] / shares[:-1].sum() * (group_share - vsm_share[group]), vsm_share[group])
+        else:
+            shares = shares / shares.sum() * group_share
         for band, share, factor in zip(bands, shares, cal.BAND_BME_FACTOR[group]):
-            rows.append((group, band, cal.STAFF_GROUP_SHARE[group] * share,
-                         cal.STAFF_GROUP_BME_FACTOR[group] * factor))
-    return pd.DataFrame(rows, columns=["staff_group", "pay_band", "share", "bme_factor"])
+            rows.append((group, band, share, factor))
+    layout = pd.DataFrame(rows, columns=["staff_group", "pay_band", "share", "bme_factor"])
+    layout["bme_pct"] = _band_bme_pct_2022(_cell_layout_2022_shares(layout, year))
+    return layout
+
+
+def _cell_layout_2022_shares(layout: pd.DataFrame, year: int) -> pd.DataFrame:
+    return layout if year == 2022 else layout.assign(share=_cell_layout(2022)["share"].to_numpy())
+
+
+def _band_bme_pct_2022(layout: pd.DataFrame) -> np.ndarray:
+    """The BME share (%) of every cell in 2022: published where the report gives it, else the
+    band's factor scaled so that its staff group adds up to the group's published share."""
+    key = list(zip(layout["staff_group"], layout["pay_band"]))
+    share = dict(zip(key, layout["share"]))
+    pct = dict(cal.BAND_BME_PCT_2022)
+    nc5, c5 = ("Non-clinical", "Band 5"), ("Clinical non-medical", "Band 5")
+    pct[nc5] = (cal.AFC_BAND_5_BME_PCT_2022 * (share[nc5] + share[c5]) - pct[c5] * share[c5]) / share[nc5]
+    ncv, cv = ("Non-clinical", "VSM"), ("Clinical non-medical", "VSM")
+    pct[cv] = (cal.AFC_VSM_BME_PCT_2022 * (share[ncv] + share[cv]) - pct[ncv] * share[ncv]) / share[cv]
+    out = np.zeros(len(layout))
+    for group, rows in layout.groupby("staff_group", sort=False):
+        fixed = np.array([(group, b) in pct for b in rows["pay_band"]])
+        given = np.array([pct.get((group, b), 0.0) for b in rows["pay_band"]])
+        w = rows["share"].to_numpy()
+        rest = cal.STAFF_GROUP_BME_PCT_2022[group] * w.sum() - (given * w)[fixed].sum()
+        factor = rows["bme_factor"].to_numpy()
+        scaled = factor * rest / (factor * w)[~fixed].sum()
+        out[rows.index.to_numpy()] = np.where(fixed, given, scaled)
+    return out
 
 
 def _workforce_cells(trusts: pd.DataFrame, year: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Headcount by trust, staff group, pay band and ethnic category code."""
-    layout = _cell_layout()
-    share = layout["share"].to_numpy()
-    counts = rng.multinomial(trusts["staff"].to_numpy(), np.tile(share / share.sum(), (len(trusts), 1)))
-    relative = layout["bme_factor"].to_numpy() / (share * layout["bme_factor"]).sum() * share.sum()
-    unknown = trusts["unknown_share"].to_numpy()[:, None] * np.ones(len(layout))
-    bme = np.minimum(trusts["bme_share"].to_numpy()[:, None] * relative, 0.97 - unknown)
-    white = np.clip(1 - bme - unknown, 0, 1)
-    probabilities = np.stack([white, bme, unknown], axis=-1)
-    probabilities /= probabilities.sum(axis=-1, keepdims=True)
-    by_group = rng.multinomial(counts, probabilities)  # trusts x cells x (White, BME, Unknown)
+    """Headcount by trust, staff group, pay band and ethnic category code.
+
+    The England headcount of every cell and its BME count are fixed first (the published shares
+    of calibration); they are then spread over trusts in proportion to the trusts' staff and
+    (fitted to each trust's BME share by iterative proportional fitting) their BME staff.
+    """
+    layout = _cell_layout(year)
+    share = layout["share"].to_numpy() / layout["share"].sum()
+    staff = trusts["staff"].to_numpy()
+    n_total = int(staff.sum())
+    cell_totals = np.floor(share * n_total).astype(np.int64)
+    cell_totals[np.argsort(-(share * n_total - cell_totals), kind="stable")[: n_total - cell_totals.sum()]] += 1
+    mix = staff[:, None] * rng.lognormal(0, 0.1, (len(trusts), len(layout)))
+    counts = np.stack([_allocate(total, mix[:, c], np.full(len(trusts), total), rng)
+                       for c, total in enumerate(cell_totals)], axis=1)  # trusts x cells
+
+    unknown_share = trusts["unknown_share"].to_numpy()
+    cap = (0.97 - unknown_share)[:, None] * counts
+    pct = layout["bme_pct"].to_numpy() / 100 * cal.BME_SHARE[year] / cal.BME_SHARE[2022]
+    column_target = pct * cell_totals
+    column_target *= cal.BME_SHARE[year] * n_total / column_target.sum()
+    row_target = trusts["bme_share"].to_numpy() * counts.sum(axis=1)
+    row_target *= column_target.sum() / row_target.sum()
+    expected = np.minimum(counts * trusts["bme_share"].to_numpy()[:, None] * pct / cal.BME_SHARE[year], cap)
+    for _ in range(30):
+        expected = np.minimum(expected * (column_target / np.maximum(expected.sum(axis=0), 1e-9)), cap)
+        expected = np.minimum(expected * (row_target / np.maximum(expected.sum(axis=1), 1e-9))[:, None], cap)
+    bme = np.stack([_allocate(round(column_target[c]), expected[:, c], np.floor(cap[:, c]).astype(np.int64), rng)
+                    for c in range(len(layout))], axis=1)
+    rest = counts - bme
+    p_unknown = np.clip(unknown_share / np.maximum(1 - trusts["bme_share"].to_numpy(), 0.05), 0, 1)
+    unknown = rng.binomial(rest, p_unknown[:, None] * np.ones(len(layout)))
+    by_group = np.stack([rest - unknown, bme, unknown], axis=-1)  # trusts x cells x (White, BME, Unknown)
 
     frames = []
     for g, group in enumerate(vocab.ETHNICITY_GROUPS):
@@ -210,18 +308,26 @@ def _ethnicity_totals(cells: pd.DataFrame) -> pd.DataFrame:
     return totals.reindex(columns=list(vocab.ETHNICITY_GROUPS), fill_value=0)
 
 
+def published_headcount(cells: pd.DataFrame, workforce: pd.DataFrame | None) -> pd.DataFrame:
+    """Headcount by trust and ethnicity group as the warehouse takes it for indicator 1 and the
+    denominators: the WRES return from 2018 (`workforce`), workforce statistics before."""
+    return _ethnicity_totals(cells if workforce is None else workforce)
+
+
 def _write_returns(out: Path, year: int, trusts: pd.DataFrame, cells: pd.DataFrame,
-                   rng: np.random.Generator, summary: GenerationSummary) -> None:
+                   rng: np.random.Generator, summary: GenerationSummary) -> pd.DataFrame:
+    """Write every section of the return; the headcount by trust and group the warehouse will use."""
     trusts = trusts.set_index("org_code")
-    headcount = _ethnicity_totals(cells).reindex(trusts.index, fill_value=0)
+    workforce = _dcf_workforce(trusts, cells) if year >= 2018 else None
+    headcount = published_headcount(cells, workforce).reindex(trusts.index, fill_value=0)
     sections = {
         "recruitment": _recruitment(year, trusts, headcount, rng),
         "disciplinary": _disciplinary(year, trusts, headcount, rng),
         "training": _training(year, trusts, headcount, rng),
         "board": _board(year, trusts, rng),
     }
-    if year >= 2018:
-        sections["workforce"] = _dcf_workforce(trusts, cells)
+    if workforce is not None:
+        sections["workforce"] = workforce
 
     n = len(trusts)
     day = rng.integers(0, 60, n)
@@ -246,6 +352,7 @@ def _write_returns(out: Path, year: int, trusts: pd.DataFrame, cells: pd.DataFra
                 _write_submission(folder, section, f"WRES{year}-{org_code}-02", rows, later, summary)
             else:
                 _write_submission(folder, section, first_id, rows, at, summary)
+    return headcount
 
 
 def _write_submission(folder: Path, section: str, submission_id: str, rows: pd.DataFrame,
@@ -282,43 +389,81 @@ def _by_group(trusts: pd.DataFrame, **columns: np.ndarray) -> pd.DataFrame:
 
 
 def _recruitment(year, trusts, headcount, rng) -> pd.DataFrame:
+    """Shortlisted and appointed; England's appointed BME count gives exactly RL_APPOINTMENT."""
     volume = headcount.to_numpy() * np.array([0.30, 0.42, 0.30])  # BME applicants shortlisted more often
     shortlisted = rng.poisson(volume)
     p_white = np.clip(0.21 * trusts["appointment_effect"].to_numpy(), 0.02, 0.9)
-    rl = cal.RL_APPOINTMENT[year] * rng.lognormal(0, 0.12, len(trusts))
-    p = np.stack([p_white, p_white / rl, p_white * 0.9], axis=1)
-    appointed = rng.binomial(shortlisted, np.clip(p, 0, 1))
+    rl = cal.RL_APPOINTMENT[year] * trusts["appointment_rl_effect"].to_numpy() \
+        * rng.lognormal(0, cal.APPOINTMENT_YEAR_SPREAD, len(trusts))
+    appointed = np.zeros_like(shortlisted)
+    appointed[:, 0] = rng.binomial(shortlisted[:, 0], p_white)
+    appointed[:, 2] = rng.binomial(shortlisted[:, 2], p_white * 0.9)
+    rate_white = appointed[:, 0].sum() / shortlisted[:, 0].sum()
+    bme_total = round(rate_white / cal.RL_APPOINTMENT[year] * shortlisted[:, 1].sum())
+    appointed[:, 1] = _allocate(bme_total, shortlisted[:, 1] * p_white / rl, shortlisted[:, 1], rng)
     return _by_group(trusts, shortlisted=shortlisted, appointed=appointed)
 
 
+def _exact_bme_events(headcount: np.ndarray, p_white: np.ndarray, rl: np.ndarray, target_rl: float,
+                      rng: np.random.Generator, white_relative_to_bme: bool) -> np.ndarray:
+    """Events by trust x (White, BME, Unknown): white and unknown drawn, BME allocated so that
+    England's relative likelihood is exactly `target_rl`."""
+    events = np.zeros_like(headcount)
+    events[:, 0] = rng.binomial(headcount[:, 0], p_white)
+    events[:, 2] = rng.binomial(headcount[:, 2], p_white)
+    rate_white = events[:, 0].sum() / max(headcount[:, 0].sum(), 1)
+    rate_bme = rate_white / target_rl if white_relative_to_bme else rate_white * target_rl
+    p_bme = p_white / rl if white_relative_to_bme else p_white * rl
+    events[:, 1] = _allocate(round(rate_bme * headcount[:, 1].sum()), headcount[:, 1] * p_bme, headcount[:, 1], rng)
+    return events
+
+
 def _disciplinary(year, trusts, headcount, rng) -> pd.DataFrame:
-    p_white = 0.009 * trusts["disciplinary_effect"].to_numpy()
+    p_white = np.clip(0.009 * trusts["disciplinary_effect"].to_numpy(), 0, 1)
     rl = cal.RL_DISCIPLINARY[year] * rng.lognormal(0, 0.1, len(trusts))
-    p = np.stack([p_white, p_white * rl, p_white], axis=1)
-    return _by_group(trusts, entered_formal_disciplinary=rng.binomial(headcount.to_numpy(), np.clip(p, 0, 1)))
+    entered = _exact_bme_events(headcount.to_numpy(), p_white, rl, cal.RL_DISCIPLINARY[year], rng,
+                                white_relative_to_bme=False)
+    return _by_group(trusts, entered_formal_disciplinary=entered)
 
 
 def _training(year, trusts, headcount, rng) -> pd.DataFrame:
     p_white = np.clip(0.45 * trusts["training_effect"].to_numpy(), 0.05, 0.95)
     rl = cal.RL_TRAINING[year] * rng.lognormal(0, 0.06, len(trusts))
-    p = np.stack([p_white, p_white / rl, p_white * 0.95], axis=1)
-    return _by_group(trusts, accessed_training=rng.binomial(headcount.to_numpy(), np.clip(p, 0, 1)))
+    accessed = _exact_bme_events(headcount.to_numpy(), p_white, rl, cal.RL_TRAINING[year], rng,
+                                 white_relative_to_bme=True)
+    return _by_group(trusts, accessed_training=accessed)
 
 
 def _board(year, trusts, rng) -> pd.DataFrame:
-    """Board members by role, voting right and ethnicity group (every cell, zeros included)."""
+    """Board members by role, voting right and ethnicity group (every cell, zeros included).
+
+    England's BME members of each role, and London's, are fixed by the targets; the split over
+    trusts is random, weighted by a lasting trust effect."""
     n = len(trusts)
     london = (trusts["region_code"] == "Y56").to_numpy()
-    tilt = np.where(london, 1.9, 0.85)
+    roles = {"Executive": cal.BOARD_BME_SHARE_EXECUTIVE, "Non-executive": cal.BOARD_BME_SHARE_NON_EXECUTIVE}
+    members = {role: 3 + rng.poisson(cal.BOARD_MEAN_SIZE[role] - 3, n) for role in roles}
+    bme_total = {role: round(shares[year] * members[role].sum()) for role, shares in roles.items()}
+    # London's BME members over both roles: its factor times England's share of all members.
+    england = sum(bme_total.values()) / sum(m.sum() for m in members.values())
+    london_total = round(min(england * cal.BOARD_LONDON_FACTOR, 0.8) * sum(m[london].sum() for m in members.values()))
+    london_executive = round(min(roles["Executive"][year] * cal.BOARD_LONDON_FACTOR, 0.8)
+                             * members["Executive"][london].sum())
+    bme_london = {"Executive": min(london_executive, bme_total["Executive"])}
+    bme_london["Non-executive"] = int(np.clip(london_total - bme_london["Executive"], 0, bme_total["Non-executive"]))
     frames = []
-    for role, factor, mean_size in (("Executive", cal.BOARD_EXECUTIVE_FACTOR, 7.0),
-                                    ("Non-executive", cal.BOARD_NON_EXECUTIVE_FACTOR, 7.5)):
-        members = 3 + rng.poisson(mean_size - 3, n)
-        non_voting = rng.binomial(members, 0.12 if role == "Executive" else 0.05)
-        p_bme = np.clip(cal.BOARD_BME_SHARE[year] * factor * tilt, 0, 0.8)
-        p = np.stack([1 - p_bme - 0.02, p_bme, np.full(n, 0.02)], axis=1)
-        for voting, count in (("Y", members - non_voting), ("N", non_voting)):
-            split = rng.multinomial(count, p)
+    for role in roles:
+        unknown = rng.binomial(members[role], 0.02)
+        known = members[role] - unknown
+        weight = members[role] * trusts["board_effect"].to_numpy()
+        bme = np.zeros(n, dtype=np.int64)
+        bme[london] = _allocate(bme_london[role], weight[london], known[london], rng)
+        bme[~london] = _allocate(bme_total[role] - bme[london].sum(), weight[~london], known[~london], rng)
+        by_group = np.stack([known - bme, bme, unknown], axis=1)
+        non_voting_total = rng.binomial(members[role], 0.12 if role == "Executive" else 0.05)
+        non_voting = np.stack([rng.multivariate_hypergeometric(by_group[i], non_voting_total[i]) for i in range(n)]) \
+            if n else by_group * 0
+        for voting, split in (("Y", by_group - non_voting), ("N", non_voting)):
             frames.append(_by_group(trusts, members=split).assign(board_role=role, voting=voting))
     board = pd.concat(frames, ignore_index=True)
     return board[["org_code", "board_role", "voting", "ethnicity_group", "members"]]
@@ -345,8 +490,8 @@ def _pick(rng: np.random.Generator, options, shares, size: int) -> np.ndarray:
     return np.asarray(options, dtype=object)[rng.choice(len(options), size=size, p=shares / shares.sum())]
 
 
-def _write_survey(out: Path, survey_year: int, trusts: pd.DataFrame, rng: np.random.Generator,
-                  summary: GenerationSummary) -> None:
+def _write_survey(out: Path, survey_year: int, trusts: pd.DataFrame, headcount: pd.DataFrame,
+                  rng: np.random.Generator, summary: GenerationSummary) -> None:
     questions = vocab.survey_questions(survey_year)
     per_trust = rng.binomial(trusts["staff"].to_numpy(), cal.SURVEY_RESPONSE_RATE)
     t = np.repeat(np.arange(len(trusts)), per_trust)
@@ -371,11 +516,17 @@ def _write_survey(out: Path, survey_year: int, trusts: pd.DataFrame, rng: np.ran
 
     effect = trusts["survey_effect"].to_numpy()[t]
     is_bme = group == 1
+    # Operational ambulance staff meet more abuse from the public; the rest of their trust a
+    # little less, so that the trust's figure stays where it was.
     frontline = np.isin(occupation, ["Ambulance (operational)"]) * 0.25
+    frontline = frontline - (np.bincount(t, frontline, len(trusts)) / np.maximum(np.bincount(t, None, len(trusts)), 1))[t]
+    weights = headcount.reindex(trusts["org_code"]).fillna(0).to_numpy()  # trusts x (White, BME, Unknown)
 
     def rate(indicator: int) -> np.ndarray:
         white, bme = cal.SURVEY[indicator][survey_year]
-        return np.clip(np.where(is_bme, bme, white) / 100 + effect, 0.001, 0.999)
+        gap = trusts[f"survey_gap_{indicator}"].to_numpy()
+        gap = gap - (gap * weights[:, 1]).sum() / max(weights[:, 1].sum(), 1)  # England's gap unchanged
+        return np.clip(np.where(is_bme, bme / 100 + gap[t], white / 100) + effect, 0.001, 0.999)
 
     frame = pd.DataFrame({
         "respondent_id": np.char.add(f"S{survey_year}-", np.char.zfill(np.arange(1, n + 1).astype(str), 7)),
@@ -396,6 +547,7 @@ def _write_survey(out: Path, survey_year: int, trusts: pd.DataFrame, rng: np.ran
     frame[q8] = np.where(rng.random(n) < rate(8), "Yes", "No")
     for column in (q5, q6_managers, q6_colleagues, q7, q8):  # about 3% leave each question blank
         frame.loc[rng.random(n) < 0.03, column] = None
+    _calibrate_survey(frame, survey_year, t, group, weights, (q5, q6_managers, q6_colleagues, q7, q8), rng)
 
     folder = out / "staff_survey" / str(survey_year)
     folder.mkdir(parents=True, exist_ok=True)
@@ -408,6 +560,63 @@ def _write_survey(out: Path, survey_year: int, trusts: pd.DataFrame, rng: np.ran
     else:
         frame.to_csv(folder / f"nss_{survey_year}_respondents.csv", index=False)
     summary.add("staff_survey", n)
+
+
+def _calibrate_survey(frame: pd.DataFrame, survey_year: int, t: np.ndarray, group: np.ndarray, weights: np.ndarray,
+                      columns: tuple[str, ...], rng: np.random.Generator) -> None:
+    """Change a few answers in every trust, by the same share of its respondents, so that the
+    England figures (each trust weighted by its headcount of the group) are the targets."""
+    q5, q6_managers, q6_colleagues, q7, q8 = columns
+    n_trusts = weights.shape[0]
+
+    def state(indicator: int) -> tuple[np.ndarray, np.ndarray]:
+        if indicator == 6:
+            m, c = frame[q6_managers].to_numpy(), frame[q6_colleagues].to_numpy()
+            answered = pd.notna(m) | pd.notna(c)
+            positive = (pd.notna(m) & (m != "Never")) | (pd.notna(c) & (c != "Never"))
+            return answered, positive
+        values = frame[{5: q5, 7: q7, 8: q8}[indicator]].to_numpy()
+        answered = pd.notna(values)
+        positive = answered & ((values != "Never") if indicator == 5 else (values == "Yes"))
+        return answered, positive
+
+    for indicator in (5, 6, 7, 8):
+        for g in (0, 1):
+            answered, positive = state(indicator)
+            mine = answered & (group == g)
+            respondents = np.bincount(t[mine], minlength=n_trusts)
+            positives = np.bincount(t[mine & positive], minlength=n_trusts)
+            has = respondents > 0
+            w = weights[:, g] * has
+            if w.sum() <= 0:
+                continue
+            current = (w[has] * positives[has] / respondents[has]).sum() / w.sum()
+            change = cal.SURVEY[indicator][survey_year][g] / 100 - current
+            wanted = np.abs(change) * respondents
+            flips = np.floor(wanted).astype(np.int64) + (rng.random(n_trusts) < wanted % 1)
+            eligible = np.flatnonzero(mine & (~positive if change > 0 else positive))
+            order = eligible[np.lexsort((rng.random(len(eligible)), t[eligible]))]
+            first = np.searchsorted(t[order], np.arange(n_trusts))
+            rank = np.arange(len(order)) - first[t[order]]
+            chosen = order[rank < flips[t[order]]]
+            if not len(chosen):
+                continue
+            if indicator == 6:
+                if change > 0:
+                    column = np.where(pd.notna(frame[q6_colleagues].to_numpy()[chosen]), q6_colleagues, q6_managers)
+                    for name in (q6_managers, q6_colleagues):
+                        rows = chosen[column == name]
+                        frame.loc[rows, name] = _pick(rng, HARASSMENT_FREQUENCIES, HARASSMENT_FREQUENCY_SHARES, len(rows))
+                else:
+                    for name in (q6_managers, q6_colleagues):
+                        rows = chosen[pd.notna(frame[name].to_numpy()[chosen])]
+                        frame.loc[rows, name] = "Never"
+            elif indicator == 5:
+                frame.loc[chosen, q5] = (_pick(rng, HARASSMENT_FREQUENCIES, HARASSMENT_FREQUENCY_SHARES, len(chosen))
+                                         if change > 0 else "Never")
+            else:
+                column = q7 if indicator == 7 else q8
+                frame.loc[chosen, column] = "Yes" if change > 0 else "No"
 
 
 def _harassment(rng: np.random.Generator, p_experienced: np.ndarray) -> np.ndarray:
