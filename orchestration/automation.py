@@ -8,13 +8,14 @@ from pathlib import Path
 import dagster as dg
 
 from wres.config import settings
+from wres.freshness import REFERENCE, changed_since_load, loaded_inputs, stale_releases
 from wres.ingest.landing import wres_years_found
+from wres.runlock import reader_path
 from orchestration.ingest.assets import raw_reference, raw_wres_year
 from orchestration.jobs import STAGE_TAG, publish_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
 
-REFERENCE = "reference"
 RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
 
 
@@ -49,14 +50,22 @@ def _ingest_requests(years: list[str], reason: str, include_reference: bool) -> 
 @dg.sensor(target=RAW_ASSETS, minimum_interval_seconds=60,
            default_status=dg.DefaultSensorStatus.RUNNING)
 def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
-    """Ingest a WRES year when its files land or change (a trust revises its return)."""
+    """Ingest a WRES year when its files differ (SHA-256) from its latest load in raw.load_manifest:
+    a trust revised its return, or a year landed. Started after a `wres refresh`, it does nothing.
+    File hashes are only compared when names, sizes or modification times changed since the last tick."""
     current = landing_zone_fingerprints(Path(warehouse.raw_dir))
     previous = json.loads(context.cursor) if context.cursor else {}
-    changed = [key for key, value in current.items() if previous.get(key) != value]
-    years = sorted(k for k in changed if k != REFERENCE)
-    new_years = [y for y in years if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
+    if current == previous:
+        return dg.SensorResult(run_requests=[], cursor=context.cursor)
+    s = warehouse.settings()
+    years = [int(k) for k in current if k != REFERENCE]
+    loaded = loaded_inputs(reader_path(Path(warehouse.warehouse)))
+    changed = changed_since_load(s, years, loaded)
+    changed_years = [str(k) for k in changed if k != REFERENCE]
+    new_years = [y for y in changed_years
+                 if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
     requests = [r.with_replaced_attrs(run_key=f"{r.run_key}:{current[r.partition_key or REFERENCE][:12]}")
-                for r in _ingest_requests(years, "landing", REFERENCE in changed)]
+                for r in _ingest_requests(changed_years, "landing", REFERENCE in changed)]
     return dg.SensorResult(
         run_requests=requests,
         cursor=json.dumps(current, sort_keys=True),
@@ -86,19 +95,29 @@ def _pending(instance: dg.DagsterInstance, stage: str) -> bool:
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, request_job=transform_job,
                       default_status=dg.DefaultSensorStatus.RUNNING)
-def transform_after_ingest(context: dg.RunStatusSensorContext):
-    """Rebuild the dbt models once the last queued ingest run has succeeded."""
+def transform_after_ingest(context: dg.RunStatusSensorContext, warehouse: WarehouseResource):
+    """Rebuild the dbt models once the last queued ingest run has succeeded: the incremental
+    models recompute the years whose releases are stale."""
     if context.dagster_run.tags.get(STAGE_TAG) != "ingest":
         return dg.SkipReason("not an ingest run")
     if _pending(context.instance, "ingest"):
         return dg.SkipReason("more ingest runs are queued; the last one starts the transform")
-    return dg.RunRequest(run_key=f"transform-after-{context.dagster_run.run_id}")
+    s = warehouse.settings()
+    years = [int(y) for y in context.instance.get_dynamic_partitions(wres_year_partitions.name)]
+    stale = stale_releases(s, years)
+    rebuild = stale if stale and len(stale) < len(years) else []
+    return dg.RunRequest(run_key=f"transform-after-{context.dagster_run.run_id}",
+                         run_config={"ops": {"wres_dbt_models": {"config": {"years": rebuild}}}})
 
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[transform_job],
                       request_jobs=[publish_job], default_status=dg.DefaultSensorStatus.RUNNING)
-def publish_after_transform(context: dg.RunStatusSensorContext):
-    """Publish every WRES year after the marts were rebuilt (each year passes its own gate)."""
-    years = context.instance.get_dynamic_partitions(wres_year_partitions.name)
-    return [dg.RunRequest(job_name=publish_job.name, partition_key=year,
-                          run_key=f"publish-{year}-after-{context.dagster_run.run_id}") for year in years]
+def publish_after_transform(context: dg.RunStatusSensorContext, warehouse: WarehouseResource):
+    """Publish the WRES years whose release is stale (their files, the year before's, the reference,
+    the code or the configuration changed); each year passes its own gate."""
+    years = [int(y) for y in context.instance.get_dynamic_partitions(wres_year_partitions.name)]
+    stale = stale_releases(warehouse.settings(), years)
+    if not stale:
+        return dg.SkipReason("every release is up to date")
+    return [dg.RunRequest(job_name=publish_job.name, partition_key=str(year),
+                          run_key=f"publish-{year}-after-{context.dagster_run.run_id}") for year in stale]

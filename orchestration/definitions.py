@@ -1,7 +1,10 @@
 """The Dagster code location: `dagster dev -w workspace.yaml` loads `defs`."""
 
+import os
+
 import dagster as dg
 
+from wres.config import settings
 from orchestration.automation import (
     annual_refresh_schedule,
     landing_zone_sensor,
@@ -29,4 +32,6 @@ def build_definitions(warehouse: "WarehouseResource | None" = None) -> dg.Defini
     )
 
 
+# `dagster dev` loads this module: the files its runs write get the configured mode too.
+os.umask(settings().umask)
 defs = build_definitions()

@@ -7,6 +7,7 @@ fails stops only itself: the others go on, and the failure is reported at the en
 
 from __future__ import annotations
 
+import os
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -89,13 +90,14 @@ def _state_storage_of(instance: dg.DagsterInstance):
 
 
 @lru_cache(maxsize=8)
-def _definitions(warehouse: str, raw_dir: str, publish_dir: str) -> dg.Definitions:
+def _definitions(warehouse: str, raw_dir: str, publish_dir: str, config_file: str) -> dg.Definitions:
     """One Definitions object per set of folders, resolved once per process.
 
     Resolving a new Definitions object after runs have executed in this process can meet a
     stale Dagster state-storage context; resolving each set of folders once avoids it.
     """
-    defs = build_definitions(WarehouseResource(warehouse=warehouse, raw_dir=raw_dir, publish_dir=publish_dir))
+    defs = build_definitions(WarehouseResource(warehouse=warehouse, raw_dir=raw_dir, publish_dir=publish_dir,
+                                               config_file=config_file))
     defs.resolve_all_job_defs()
     return defs
 
@@ -114,7 +116,8 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     outcome = RefreshResult(years=list(plan.years), plan=plan)
     if plan.nothing_to_do:
         return outcome
-    defs = _definitions(str(settings.warehouse), str(settings.raw_dir), str(settings.publish_dir))
+    defs = _definitions(str(settings.warehouse), str(settings.raw_dir), str(settings.publish_dir),
+                        str(settings.config_file))
     keys = [str(y) for y in plan.years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
     instance.add_dynamic_partitions(wres_year_partitions.name, [k for k in keys if k not in known])
@@ -123,7 +126,7 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
         notify(name, "start")
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition, raise_on_error=False, run_config={**QUIET, **(config or {})},
-            tags={"wres/reason": "cli"})
+            tags={"wres/reason": "cli", "wres/pid": str(os.getpid())})
         outcome.steps.append(StepResult(name, result.success, "" if result.success else _error_of(result),
                                         _warnings_of(result)))
         notify(name, "ok" if result.success else "failed")
@@ -132,6 +135,8 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     if plan.reference and not step("load reference files", reference_job.name):
         return outcome
     failed = [y for y in plan.ingest if not step(f"ingest WRES {y}", ingest_year_job.name, str(y))]
+    if not plan.reference and set(failed) >= set(plan.ingest) and set(failed) >= set(plan.publish):
+        return outcome  # every year that needed work failed to load: nothing for dbt to rebuild
     years = plan.build_years
     name = f"build dbt models and tests ({'WRES ' + ', '.join(map(str, years)) if years else 'every year'})"
     if not step(name, transform_job.name, config={"ops": {"wres_dbt_models": {"config": {"years": years}}}}):

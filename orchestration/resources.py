@@ -9,9 +9,9 @@ from typing import Iterator
 
 import dagster as dg
 import duckdb
-from filelock import FileLock
 
-from wres.config import Settings, settings as current_settings
+from wres.config import Settings, load_settings, settings as current_settings
+from wres.runlock import explain_duckdb_lock, refresh_snapshot, writer_lock
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -19,20 +19,28 @@ WAREHOUSE_POOL = "warehouse"
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file, the landing zone it reads and the folder releases go to.
 
-    DuckDB allows one writer per file: `writer()` holds a lock file beside the warehouse
-    for as long as the connection is open, so a CLI refresh and a Dagster run never
-    write at the same time; `reader()` opens the file read-only.
+    DuckDB allows one writer per file, and refuses a writer while another process has the file
+    open: every step of a run that writes or reads the live warehouse holds its writer lock
+    (wres.runlock), waiting up to `lock_timeout_seconds`. Readers outside a run (analysts,
+    `wres status`, `wres query`) open the snapshot the writer swaps in after each build.
     """
 
     warehouse: str
     raw_dir: str
     publish_dir: str
+    config_file: str = ""
     lock_timeout_seconds: float = 1800
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "WarehouseResource":
         s = settings or current_settings()
-        return cls(warehouse=str(s.warehouse), raw_dir=str(s.raw_dir), publish_dir=str(s.publish_dir))
+        return cls(warehouse=str(s.warehouse), raw_dir=str(s.raw_dir), publish_dir=str(s.publish_dir),
+                   config_file=str(s.config_file))
+
+    def settings(self) -> Settings:
+        """The run's settings: its configuration file, with this resource's folders."""
+        base = load_settings(self.config_file) if self.config_file else current_settings()
+        return base.with_paths(self.raw_dir, self.warehouse, self.publish_dir)
 
     @property
     def path(self) -> Path:
@@ -40,14 +48,20 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def lock(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.path) + ".lock", timeout=self.lock_timeout_seconds):
+        with writer_lock(self.path, wait_seconds=self.lock_timeout_seconds,
+                         on_wait=lambda message: dg.get_dagster_logger().info(message)):
             yield
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            raise dg.Failure(description=explain_duckdb_lock(exc, self.path)) from None
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.lock():
-            con = duckdb.connect(str(self.path))
+            con = self._connect(read_only=False)
             try:
                 yield con
             finally:
@@ -55,11 +69,19 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(str(self.path), read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
+        """The live warehouse, read-only, for a step of a run (checks, publication): under the lock,
+        so no other run writes while it reads."""
+        with self.lock():
+            con = self._connect(read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def refresh_snapshot(self) -> None:
+        """Swap in a fresh copy of the warehouse for readers (call after a build, lock held)."""
+        with self.lock():
+            refresh_snapshot(self.path)
 
     def export_for_dbt(self) -> None:
         """dbt's profile reads the warehouse path from the environment."""

@@ -35,9 +35,7 @@ def _settings(ctx: click.Context) -> Settings:
 def main(ctx: click.Context, raw_dir, warehouse, publish_dir, config_file) -> None:
     """The NHS Workforce Race Equality Standard (WRES) warehouse."""
     settings = load_settings(config_file).with_paths(raw_dir, warehouse, publish_dir)
-    # Every process started from here (dbt, Dagster) sees the same folders.
-    os.environ.update({"WRES_RAW_DIR": str(settings.raw_dir), "WRES_WAREHOUSE": str(settings.warehouse),
-                       "WRES_PUBLISH_DIR": str(settings.publish_dir), "WRES_CONFIG": str(settings.config_file)})
+    os.umask(settings.umask)
     ctx.obj = {"settings": settings}
 
 
@@ -85,11 +83,14 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.option("--year", "years", type=int, multiple=True, help="WRES year to refresh (repeatable); default: all found.")
 @click.option("--no-publish", is_flag=True, help="Stop after the dbt build; publish nothing.")
 @click.option("--force", is_flag=True, help="Reload, rebuild and republish even what has not changed.")
+@click.option("--wait", is_flag=True, help="When another refresh is writing the warehouse, wait for it instead of exiting.")
 @click.pass_context
-def refresh(ctx, years, no_publish, force) -> None:
-    """Load, transform and publish WRES years, in this process, with progress."""
+def refresh(ctx, years, no_publish, force, wait) -> None:
+    """Load, transform and publish the WRES years whose inputs changed, with progress."""
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
+    from wres.publish.release import recover_leftovers
+    from wres.runlock import WarehouseBusy, refresh_snapshot, writer_lock
 
     s = _settings(ctx)
     found = wres_years_found(s.raw_dir, s)
@@ -101,19 +102,56 @@ def refresh(ctx, years, no_publish, force) -> None:
         raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
     chosen = sorted(years) if years else found
     _print_warnings(unexpected_entries(s.raw_dir))
-    with console.status("comparing the landing zone with the warehouse and the releases…"):
-        plan = plan_refresh(s, chosen, force=force, available=found)
-    if plan.nothing_to_do:
-        console.print(f"WRES {_span(chosen)} up to date: no file changed since the last load, and every release "
-                      f"matches its inputs, code and configuration (use --force to rebuild anyway)")
-        return
-    if plan.reference:
-        console.print("reference files: changed, reloading")
-    if plan.ingest:
-        console.print(f"WRES {_span(plan.ingest)}: files changed, loading")
-    for year in plan.publish:
-        console.print(f"WRES {year}: republishing ({plan.reasons[year]})")
-    _run_refresh(s, plan, publish=not no_publish)
+    try:
+        with writer_lock(s.warehouse, wait_seconds=24 * 3600 if wait else 0,
+                         on_wait=lambda message: console.print(message, highlight=False)):
+            for message in recover_leftovers(s.publish_dir):
+                console.print(Text.assemble(("recovered", "yellow"), f" {message}"))
+            _fail_dead_runs(s)
+            with console.status("comparing the landing zone with the warehouse and the releases…"):
+                plan = plan_refresh(s, chosen, force=force, available=found)
+            if plan.nothing_to_do:
+                console.print(f"WRES {_span(chosen)} up to date: no file changed since the last load, and every "
+                              f"release matches its inputs, code and configuration (use --force to rebuild anyway)",
+                              highlight=False)
+                return
+            if plan.reference:
+                console.print("reference files: changed, reloading")
+            if plan.ingest:
+                console.print(f"WRES {_span(plan.ingest)}: files changed, loading", highlight=False)
+            for year in plan.publish:
+                console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
+            ok = _run_refresh(s, plan, publish=not no_publish)
+            if s.warehouse.exists():
+                refresh_snapshot(s.warehouse)
+    except WarehouseBusy as exc:
+        raise click.ClickException(str(exc))
+    if not ok:
+        sys.exit(1)
+
+
+def _failures_by_year(result, years: list[int]) -> dict[int, str]:
+    """Each failed step's error against the years it concerns (a failed build or reference load: all)."""
+    failed: dict[int, str] = {}
+    for step in result.failures:
+        concerned = [y for y in years if step.name.endswith(f"WRES {y}")] or years
+        for year in concerned:
+            failed.setdefault(year, f"{step.name}: {step.error}")
+    return failed
+
+
+def _fail_dead_runs(settings: Settings) -> None:
+    """Dagster runs a killed `wres refresh` left STARTED are marked failed, so the UI tells the truth."""
+    import dagster as dg
+
+    instance = _dagster_instance(settings)
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED],
+                                                       tags={"wres/reason": "cli"})):
+        pid = int(run.tags.get("wres/pid", "0") or 0)
+        if pid and pid != os.getpid() and not Path(f"/proc/{pid}").exists():
+            instance.report_run_failed(run, message=f"the wres refresh process (PID {pid}) died during the run")
+            console.print(Text.assemble(("recovered", "yellow"), f" marked Dagster run {run.run_id[:8]} "
+                                        f"({run.job_name}) failed: its process {pid} had died"))
 
 
 def _span(years: list[int]) -> str:
@@ -135,10 +173,11 @@ def _dagster_instance(settings: Settings):
     return dg.DagsterInstance.get()
 
 
-def _run_refresh(settings: Settings, plan, publish: bool) -> None:
+def _run_refresh(settings: Settings, plan, publish: bool) -> bool:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from wres.dbt import progress_listeners
+    from wres.status import record_failures
 
     with console.status("loading the Dagster definitions…"):
         from orchestration.refresh import run_refresh
@@ -168,6 +207,7 @@ def _run_refresh(settings: Settings, plan, publish: bool) -> None:
         finally:
             progress_listeners.remove(on_dbt_progress)
         progress.update(overall, description="done", completed=total)
+    record_failures(settings, plan.years, _failures_by_year(result, plan.years))
     _print_warnings([w for step in result.steps for w in step.warnings])
     for failure in result.failures:
         console.print(Text.assemble("\n", (f"{failure.name} failed", "red"), f":\n{failure.error}"), soft_wrap=True)
@@ -175,42 +215,32 @@ def _run_refresh(settings: Settings, plan, publish: bool) -> None:
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
     console.print(summary, highlight=False)
-    if not result.ok:
-        sys.exit(1)
+    return result.ok
 
 
 @main.command()
 @click.pass_context
 def status(ctx) -> None:
-    """What the landing zone holds, what the warehouse has loaded, what is published."""
-    import duckdb
-
-    from wres.ingest.landing import wres_years_found
+    """Per WRES year: files in the latest load and when, whether the landing zone changed since,
+    the last gate result, the release, the last failure. Reads the snapshot, never the live warehouse."""
+    from wres.runlock import reader_path
+    from wres.status import year_statuses
 
     s = _settings(ctx)
-    found = wres_years_found(s.raw_dir, s)
-    loaded: dict[int, tuple] = {}
-    if s.warehouse.exists():
-        con = duckdb.connect(str(s.warehouse), read_only=True)
-        try:
-            loaded = {r[0]: r[1:] for r in con.execute(
-                "select wres_year, max(loaded_at), count(*) from raw.load_manifest where wres_year is not null "
-                "group by 1").fetchall()}
-        except duckdb.Error:
-            loaded = {}
-        finally:
-            con.close()
     table = Table(title="WRES years")
-    for column in ("WRES year", "in landing zone", "loaded at", "files loaded", "published"):
+    for column in ("WRES year", "in landing zone", "files in latest load", "loaded at", "changed since",
+                   "last gate", "published at", "last failure"):
         table.add_column(column)
-    for year in sorted(set(found) | set(loaded)):
-        manifest = s.publish_dir / str(year) / "manifest.json"
-        table.add_row(str(year), "yes" if year in found else "no",
-                      str(loaded[year][0])[:19] if year in loaded else "-",
-                      str(loaded[year][1]) if year in loaded else "-",
-                      "yes" if manifest.exists() else "no")
+    for st in year_statuses(s):
+        loaded_at = st.loaded_at.astimezone().strftime("%Y-%m-%d %H:%M %Z") if st.loaded_at else "-"
+        changed = "-" if st.changed_since_load is None else ("yes: refresh" if st.changed_since_load else "no")
+        table.add_row(str(st.wres_year), "yes" if st.in_landing_zone else "no",
+                      str(st.files_loaded) if st.files_loaded is not None else "-", loaded_at, changed,
+                      st.gate, (st.published_at or "no")[:19].replace("T", " ") + (" UTC" if st.published_at else ""),
+                      Text(st.last_failure or "-"))
     stdout.print(table)
-    console.print(f"landing zone {s.raw_dir}\nwarehouse {s.warehouse}\nreleases {s.publish_dir}")
+    console.print(f"landing zone {s.raw_dir}\nwarehouse {s.warehouse} (read from {reader_path(s.warehouse).name})"
+                  f"\nreleases {s.publish_dir}", highlight=False)
 
 
 @main.command()
@@ -301,15 +331,19 @@ def pd_isna(value) -> bool:
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
 @click.pass_context
 def query(ctx, sql, limit) -> None:
-    """Run a read-only SQL query against the warehouse and print the result."""
+    """Run a read-only SQL query against the warehouse's snapshot and print the result."""
     import duckdb
 
+    from wres.runlock import reader_path
+
     s = _settings(ctx)
-    if not s.warehouse.exists():
+    source = reader_path(s.warehouse)
+    if not source.exists():
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
-    # Read-only, and no file access beyond the warehouse: no COPY ... TO, no ATTACH, no
-    # read_csv of other files, and the setting cannot be turned back on from the query.
-    con = duckdb.connect(str(s.warehouse), read_only=True,
+    # The readers' snapshot (a refresh never waits for it), read-only, and no file access beyond
+    # it: no COPY ... TO, no ATTACH, no read_csv of other files, and the setting cannot be
+    # turned back on from the query.
+    con = duckdb.connect(str(source), read_only=True,
                          config={"enable_external_access": False, "lock_configuration": True})
     try:
         cursor = con.execute(sql)

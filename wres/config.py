@@ -66,6 +66,7 @@ class Settings:
     target_years: tuple[int, ...]
     annual_refresh_cron: str
     timezone: str
+    umask: int = 0o027
 
     def with_paths(self, raw_dir=None, warehouse=None, publish_dir=None) -> "Settings":
         """A copy with some paths replaced (command-line flags win over the environment)."""
@@ -132,6 +133,7 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         target_years=tuple(raw["model_employer"]["target_years"]),
         annual_refresh_cron=raw["schedule"]["annual_refresh_cron"],
         timezone=raw["schedule"]["timezone"],
+        umask=int(str(raw.get("security", {}).get("umask", "027")), 8),
     )
 
 

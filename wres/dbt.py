@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Callable
 
 from wres.config import DBT_PROJECT_DIR, Settings
+from wres.dbt_child import real_dbt
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 def dbt_executable() -> str:
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else "dbt"
+    """`wres-dbt` (dbt that dies with its parent, wres.dbt_child) when installed, else dbt."""
+    wrapper = Path(sys.executable).parent / "wres-dbt"
+    return str(wrapper) if wrapper.exists() else real_dbt()
 
 
 def vars_arg(settings: Settings, build_years: list[int] | None = None) -> list[str]:

@@ -166,3 +166,17 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
             plan.reasons[year] = "the code or configuration changed, or its last release failed"
         plan.publish.append(year)
     return plan
+
+
+def stale_releases(settings: Settings, years: list[int]) -> list[int]:
+    """The years of `years` whose release is missing or older than their landing files, code or configuration."""
+    landing = landing_inputs(settings, years)
+    code, config = code_fingerprint(), config_fingerprint(settings)
+    return [y for y in sorted(years)
+            if published_fingerprint(settings.publish_dir, y) != release_fingerprint(landing, y, code, config)]
+
+
+def changed_since_load(settings: Settings, years: list[int], loaded: dict[str | int, Inputs]) -> list[str | int]:
+    """The reference (as REFERENCE) and the years whose landing files differ from their latest load."""
+    landing = landing_inputs(settings, years)
+    return [key for key in [REFERENCE, *sorted(years)] if landing.get(key) != loaded.get(key)]

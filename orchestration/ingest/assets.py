@@ -84,8 +84,9 @@ def raw_wres_year(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     rows in one transaction: a broken file fails the year and leaves its previous rows."""
     wres_year = int(context.partition_key)
     with warehouse.writer() as con:
-        result = ingest_year(con, warehouse.raw_dir, wres_year, settings(), run_id=context.run.run_id)
-        checks = raw_checks(con, wres_year, settings())
+        s = warehouse.settings()
+        result = ingest_year(con, warehouse.raw_dir, wres_year, s, run_id=context.run.run_id)
+        checks = raw_checks(con, wres_year, s)
     context.log.info(f"WRES {wres_year}: loaded {result.total_rows:,} rows from {len(result.files)} files")
     for warning in result.warnings:
         context.log.warning(warning)

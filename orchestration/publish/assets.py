@@ -4,7 +4,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from wres.config import settings
-from wres.publish.release import GateFailed, publish_year
+from wres.publish.release import GateFailed, publish_year, recover_leftovers
 from orchestration.partitions import wres_year_partitions
 from orchestration.quality.checks import check_result
 from orchestration.resources import WarehouseResource
@@ -30,8 +30,10 @@ MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name) for name in ("wres
 )
 def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wres_year = int(context.partition_key)
-    s = settings().with_paths(warehouse.raw_dir, warehouse.warehouse, warehouse.publish_dir)
+    s = warehouse.settings()
     with warehouse.reader() as con:
+        for message in recover_leftovers(s.publish_dir):
+            context.log.warning(message)
         try:
             release, gate = publish_year(con, wres_year, s)
         except GateFailed as failure:

@@ -40,7 +40,7 @@ def build_mart_checks(summary_key: dg.AssetKey):
     )
     def indicator_mart_checks(context: dg.AssetCheckExecutionContext):
         warehouse = context.resources.warehouse
-        s = settings().with_paths(warehouse.raw_dir, warehouse.warehouse, warehouse.publish_dir)
+        s = warehouse.settings()
         with warehouse.reader() as con:
             results = mart_checks(con, None, s)
         for name in MART_SUITES:

@@ -49,7 +49,7 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     """`dbt build` of the selected models: seeds, models and their tests, in layer order. dbt's own
     log goes to a file per run (its path is in the run log and in any failure)."""
     warehouse.export_for_dbt()
-    args = ["build", *vars_arg(settings(), config.years)] + ([] if config.years else ["--full-refresh"])
+    args = ["build", *vars_arg(warehouse.settings(), config.years)] + ([] if config.years else ["--full-refresh"])
     log = dbt_log_path(Path(warehouse.warehouse), context.run.run_id)
     context.log.info(f"dbt log: {log}")
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
@@ -57,3 +57,4 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
             yield from dbt.cli(args, context=context).stream()
         except DagsterDbtCliRuntimeError as exc:
             raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
+        warehouse.refresh_snapshot()

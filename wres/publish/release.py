@@ -242,7 +242,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         report = render(gate, counts, inputs, version)
         reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
         reports.mkdir(parents=True, exist_ok=True)
-        (reports / "data_quality.html").write_text(report, encoding="utf-8")
+        (reports / "data_quality.html").write_text(render(gate, counts, inputs, version, published=False),
+                                                   encoding="utf-8")
         (reports / "checks.json").write_text(json.dumps({"wres_year": wres_year, "passed": gate.passed,
                                                          "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
         if not gate.passed:
@@ -263,4 +264,28 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
                         "gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
                         "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html"},
         extra_files={"data_quality.html": report})
+    # Only now, with the release swapped in, does the gate's own report say "published".
+    (reports / "data_quality.html").write_text(report, encoding="utf-8")
     return release, gate
+
+
+def recover_leftovers(publish_dir: Path) -> list[str]:
+    """Tidy what an interrupted publication left (call with the writer lock held): a release moved
+    aside but never replaced is put back; half-written and superseded folders are removed."""
+    publish_dir = Path(publish_dir)
+    if not publish_dir.is_dir():
+        return []
+    done = []
+    for aside in sorted(publish_dir.glob(".previous-*")):
+        year = aside.name.split("-")[1]
+        destination = publish_dir / year
+        if not destination.exists():
+            aside.rename(destination)
+            done.append(f"restored the WRES {year} release an interrupted publication had moved aside")
+        else:
+            shutil.rmtree(aside, ignore_errors=True)
+            done.append(f"removed {aside.name}, the WRES {year} release an interrupted publication had replaced")
+    for incoming in sorted(publish_dir.glob(".incoming-*")):
+        shutil.rmtree(incoming, ignore_errors=True)
+        done.append(f"removed {incoming.name}, a release an interrupted publication had not finished")
+    return done

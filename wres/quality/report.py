@@ -19,9 +19,15 @@ code { font-size: 0.9em; }
 
 
 def render(gate: GateResult, suppression_counts: dict[str, int] | None = None, inputs: list[dict] | None = None,
-           code_version: str = "") -> str:
-    verdict = ("<span class='passed'>PASSED: published</span>" if gate.passed
-               else "<span class='failed'>FAILED: not published; the previous release stays in place</span>")
+           code_version: str = "", published: bool = True) -> str:
+    """The page; `published=False` for a passing gate whose release is not yet swapped into place."""
+    if not gate.passed:
+        verdict = "<span class='failed'>FAILED: not published; the previous release stays in place</span>"
+    elif published:
+        verdict = "<span class='passed'>PASSED: published</span>"
+    else:
+        verdict = ("<span class='passed'>PASSED</span>: being published (if this stays, the publication was "
+                   "interrupted and the previous release is still in place)")
     rows = []
     for check in gate.checks:
         state = "passed" if check.success else ("failed" if check.severity == "error" else "warning")

@@ -1,0 +1,36 @@
+"""`wres-dbt`: dbt that dies with the process that started it.
+
+dagster-dbt starts dbt as a child process. If the refresh is killed (even by SIGKILL) an
+orphaned `dbt build` would go on holding the warehouse, and the next refresh would fail at
+once. Linux's parent-death signal, set here before exec'ing dbt, kills dbt with its parent.
+Kept free of heavy imports: it runs before every dbt command.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from pathlib import Path
+
+PR_SET_PDEATHSIG = 1
+
+
+def real_dbt() -> str:
+    beside_python = Path(sys.executable).parent / "dbt"
+    return str(beside_python) if beside_python.exists() else "dbt"
+
+
+def main() -> None:
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the signal was armed
+            sys.exit(1)
+    dbt = real_dbt()
+    os.execvp(dbt, [dbt, *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

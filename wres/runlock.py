@@ -1,0 +1,137 @@
+"""One writer at a time per warehouse, across processes, and a snapshot for everyone who reads.
+
+DuckDB lets one process write a file, and refuses a writer while any other process has it
+open, even read-only. So every step that writes the warehouse (a CLI refresh as a whole, each
+Dagster run) holds an exclusive lock on `<warehouse>.lock`; the lock file names its holder,
+so a second writer can say who it waits for. Readers (analysts, `wres status`, `wres query`)
+never open the warehouse itself: they open `<warehouse>.snapshot.duckdb`, a copy the writer
+swaps in atomically after it has finished writing, so a refresh never waits for a reader and a
+reader is never refused during a refresh.
+
+The lock is re-entrant within a process (a CLI refresh holds it while the Dagster steps it runs
+take it again) and is released by the kernel when its holder dies, even by SIGKILL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import duckdb
+
+_held: dict[str, tuple[int, int]] = {}  # lock path -> (file descriptor, depth) in this process
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process holds the warehouse's writer lock."""
+
+
+def lock_path(warehouse: Path) -> Path:
+    return Path(str(warehouse) + ".lock")
+
+
+def snapshot_path(warehouse: Path) -> Path:
+    warehouse = Path(warehouse)
+    return warehouse.with_name(f"{warehouse.stem}.snapshot{warehouse.suffix}")
+
+
+def holder(warehouse: Path) -> str:
+    """Who holds (or last held) the writer lock, in one line."""
+    try:
+        owner = json.loads(lock_path(warehouse).read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "another process"
+    if not owner:
+        return "another process"
+    return f"PID {owner.get('pid')} ({owner.get('command', '?')}, since {owner.get('since', '?')})"
+
+
+@contextmanager
+def writer_lock(warehouse: Path, wait_seconds: float = 0,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the warehouse's writer lock; wait up to `wait_seconds` for it, else raise WarehouseBusy."""
+    path = lock_path(warehouse)
+    key = os.path.abspath(path)
+    if key in _held:
+        fd, depth = _held[key]
+        _held[key] = (fd, depth + 1)
+        try:
+            yield
+        finally:
+            fd, depth = _held[key]
+            _held[key] = (fd, depth - 1)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + wait_seconds
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise WarehouseBusy(f"the warehouse {warehouse} is being written by {holder(warehouse)}; "
+                                    f"try again when it has finished (or use --wait)") from None
+            if on_wait and not told:
+                on_wait(f"waiting for {holder(warehouse)}, which is writing the warehouse…")
+                told = True
+            time.sleep(0.5)
+    owner = {"pid": os.getpid(), "command": " ".join(os.path.basename(a) if i == 0 else a
+                                                     for i, a in enumerate(sys.argv[:4])),
+             "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps(owner).encode(), 0)
+    _held[key] = (fd, 1)
+    try:
+        yield
+    finally:
+        del _held[key]
+        os.ftruncate(fd, 0)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def explain_duckdb_lock(exc: duckdb.Error, warehouse: Path) -> str:
+    """DuckDB's 'Conflicting lock is held in ... (PID n)' as one line that says what to do."""
+    text = str(exc)
+    if "lock" not in text.lower():
+        return text
+    pid = text.rsplit("PID", 1)[-1].strip(" )\n") if "PID" in text else "?"
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except (OSError, ValueError):
+        command = "unknown command"
+    return (f"the warehouse {warehouse} is open in another process (PID {pid}: {command[:120]}); "
+            f"readers should open the snapshot {snapshot_path(warehouse)} instead")
+
+
+def refresh_snapshot(warehouse: Path) -> Path:
+    """Copy the warehouse, checkpointed, to its snapshot path and swap it in atomically.
+    Call with the writer lock held and no connection open."""
+    warehouse = Path(warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    target = snapshot_path(warehouse)
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    shutil.copyfile(warehouse, partial)
+    os.replace(partial, target)
+    return target
+
+
+def reader_path(warehouse: Path) -> Path:
+    """The file readers open: the snapshot, or the warehouse itself before the first snapshot."""
+    snapshot = snapshot_path(warehouse)
+    return snapshot if snapshot.exists() else Path(warehouse)
