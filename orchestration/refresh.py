@@ -8,6 +8,7 @@ fails stops only itself: the others go on, and the failure is reported at the en
 from __future__ import annotations
 
 import os
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -60,7 +61,8 @@ def _error_of(result: dg.ExecuteInProcessResult) -> str:
             error = failure.error
             while error.cause is not None and "ContractError" not in error.cls_name:
                 error = error.cause
-            messages.append(error.message.strip())
+            # "wres.ingest.read.ContractError: WRES 2018: ..." reads as "WRES 2018: ...".
+            messages.append(re.sub(r"^[\w.]+(Error|Failure|Exception): ", "", error.message.strip()))
     return "\n".join(messages) or "the run failed (see the Dagster run log)"
 
 

@@ -145,8 +145,8 @@ def _fail_dead_runs(settings: Settings) -> None:
     import dagster as dg
 
     instance = _dagster_instance(settings)
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED],
-                                                       tags={"wres/reason": "cli"})):
+    unfinished = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=unfinished, tags={"wres/reason": "cli"})):
         pid = int(run.tags.get("wres/pid", "0") or 0)
         if pid and pid != os.getpid() and not Path(f"/proc/{pid}").exists():
             instance.report_run_failed(run, message=f"the wres refresh process (PID {pid}) died during the run")

@@ -1,0 +1,254 @@
+"""The fault catalogue: bad input, kills and concurrent use, as a data engineer meets them.
+
+One hand-made landing zone is refreshed once (`wres refresh`, both years published); each case
+works on a copy. A bad-input case breaks one 2018 file and asserts: the message names the file,
+column and line; the refresh fails and only 2018 is blocked (2017's release and 2018's previous
+release are untouched); the landing files are never modified; the warehouse is still queryable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import settings_in
+from tests.handmade import write_handmade_landing_zone
+from wres.cli import main
+from wres.runlock import snapshot_path
+from wres.status import year_statuses
+
+WRES = str(Path(sys.executable).parent / "wres")
+
+
+def cli(settings, *args) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--raw-dir", str(settings.raw_dir), "--warehouse", str(settings.warehouse),
+                                       "--publish-dir", str(settings.publish_dir), *args])
+    return result.exit_code, " ".join(result.output.split())  # rich wraps long lines: compare words
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The hand-made zone refreshed once through the command line: 2017 and 2018 published."""
+    folder = tmp_path_factory.mktemp("faults")
+    settings = settings_in(folder)
+    write_handmade_landing_zone(settings.raw_dir)
+    os.environ["DAGSTER_HOME"] = str(folder / "dagster")
+    code, output = cli(settings, "refresh")
+    assert code == 0, output
+    assert "published [2017, 2018]" in output
+    return folder
+
+
+@pytest.fixture
+def zone(base, tmp_path, monkeypatch):
+    """A copy of the refreshed base, with its own Dagster home."""
+    folder = tmp_path / "zone"
+    shutil.copytree(base, folder)
+    monkeypatch.setenv("DAGSTER_HOME", str(folder / "dagster"))
+    return settings_in(folder)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+RECRUITMENT = "dcf/2018/recruitment__S18-RBB-1.csv"  # line 2: RBB,S18-RBB-1,...,White,100,30
+
+
+def _count(value: str):
+    return lambda raw: replace_in(raw / RECRUITMENT, "White,100,30", f"White,{value},30")
+
+
+def _copy_survey(raw: Path) -> None:
+    survey = next((raw / "staff_survey" / "2017").iterdir())
+    shutil.copy(survey, survey.with_name("copy_" + survey.name))
+
+
+def _header_only(raw: Path) -> None:
+    path = raw / "dcf" / "2018" / "training__S18-RCC-1.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
+def _wrong_year(raw: Path) -> None:
+    shutil.copy(raw / "dcf" / "2017" / "training__S17-RBB-1.csv", raw / "dcf" / "2018" / "training__S17-RBB-1.csv")
+
+
+def _windows_1252(raw: Path) -> None:
+    path = raw / "dcf" / "2018" / "board__S18-RCC-1.csv"
+    path.write_bytes(path.read_bytes() + "RCC,S18-RCC-1,2018-07-03T10:00:00,Non-executive,Y,Blanc\xe9,1\n"
+                     .encode("cp1252"))
+
+
+def _markup(raw: Path) -> None:
+    replace_in(raw / RECRUITMENT, "White,100,30", "White[/],100,30")
+
+
+def _missing_column(raw: Path) -> None:
+    path = raw / RECRUITMENT
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(",".join(line.split(",")[:-1]) for line in lines) + "\n", encoding="utf-8")
+
+
+# (case, how to break the landing zone, words the message must hold)
+BAD_INPUT = [
+    ("fraction", _count("12.5"), [f"{RECRUITMENT}: column 'shortlisted': line 2: '12.5' is not a whole number"]),
+    ("exponent", _count("1e0"), [f"{RECRUITMENT}: column 'shortlisted': line 2: '1e0' is not a whole number"]),
+    ("hexadecimal", _count("0x21"), [f"{RECRUITMENT}: column 'shortlisted': line 2: '0x21' is not a whole number"]),
+    ("thousands separator", _count('"1,000"'),
+     [f"{RECRUITMENT}: column 'shortlisted': line 2: '1,000' is not a whole number"]),
+    ("implausibly large", _count("1000000000000"),
+     [f"{RECRUITMENT}: column 'shortlisted': line 2: '1000000000000' is larger than the plausible maximum of 1,000,000"]),
+    ("negative", _count("-100"), [f"{RECRUITMENT}: column 'shortlisted': line 2: '-100' is negative"]),
+    ("header only", _header_only, ["dcf/2018/training__S18-RCC-1.csv: has a header but no data rows"]),
+    ("survey copied under a second name", _copy_survey,
+     ["staff_survey/2017/", "copy_", "keys appear more than once", "across the files of the year"]),
+    ("return of 2017 filed under 2018", _wrong_year,
+     ["dcf/2018/training__S17-RBB-1.csv: column 'submitted_at': lines 2, 3, 4: '2017-07-01T10:00:00' is before the WRES 2018 "
+      "census date"]),
+    ("Windows-1252 byte", _windows_1252,
+     ["dcf/2018/board__S18-RCC-1.csv: column 'ethnicity_group': line", "byte 0xE9 at byte offset", "is not UTF-8"]),
+    ("markup in a cell", _markup, [f"{RECRUITMENT}: column 'ethnicity_group': line 2: 'White[/]' is not an allowed value"]),
+    ("missing column", _missing_column, [f"{RECRUITMENT}: missing column(s) appointed"]),
+]
+
+
+@pytest.mark.parametrize("case, breaks, expected", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_blocks_only_its_year_and_says_where(zone, case, breaks, expected):
+    breaks(zone.raw_dir)
+    raw_before = digests(zone.raw_dir)
+    releases_before = {year: digests(zone.publish_dir / year) for year in ("2017", "2018")}
+
+    code, output = cli(zone, "refresh")
+
+    assert code == 1, output
+    assert "FAILED ingest WRES 2018" in output
+    for words in expected:
+        assert words in output, f"{case}: {words!r} not in {output}"
+    assert "Traceback" not in output
+    assert digests(zone.raw_dir) == raw_before  # the landing zone is only read
+    for year, files in releases_before.items():  # 2017 untouched, 2018's previous release kept
+        assert digests(zone.publish_dir / year) == files
+    code, output = cli(zone, "query", "select count(*) as releases from raw.load_manifest where wres_year = 2017")
+    assert code == 0 and "releases" in output
+    code, _ = cli(zone, "status")
+    failures = {s.wres_year: s.last_failure for s in year_statuses(zone)}
+    assert code == 0 and "ingest WRES 2018" in failures[2018] and failures[2017] is None
+
+
+def test_stray_entries_are_listed_and_trusts_without_a_type_named(zone):
+    (zone.raw_dir / "dcf" / "2018_old").mkdir()
+    (zone.raw_dir / "notes.txt").write_text("draft", encoding="utf-8")
+    replace_in(zone.raw_dir / "reference" / "trust_types.csv", "RCC,Community\n", "")
+    code, output = cli(zone, "check", "--year", "2018")
+    assert code == 0, output
+    assert "dcf/2018_old: expected a year folder dcf/<YYYY>/; it is not read" in output
+    assert "notes.txt: not part of the landing zone layout" in output
+    assert ("WRES 2018: 1 trust(s) open at 31 March have no trust type in reference/trust_types.csv and are "
+            "grouped as 'Unclassified': RCC") in output
+
+
+def test_nothing_changed_does_nothing(zone):
+    releases = digests(zone.publish_dir)
+    code, output = cli(zone, "refresh")
+    assert code == 0 and "WRES 2017-2018 up to date" in output
+    assert digests(zone.publish_dir) == releases
+
+
+def test_a_second_writer_is_told_who_holds_the_warehouse(zone):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom wres.runlock import writer_lock\n"
+                               f"with writer_lock({str(zone.warehouse)!r}):\n    print('held', flush=True)\n"
+                               "    sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        code, output = cli(zone, "refresh", "--force")
+    finally:
+        holder.communicate("")
+    assert code == 1
+    assert f"is being written by PID {holder.pid}" in output and "--wait" in output
+
+
+def test_an_interrupted_publication_is_recovered(zone):
+    # A publication killed between its two renames: 2017's release moved aside, never replaced,
+    # and a half-written 2018 release beside it.
+    (zone.publish_dir / "2017").rename(zone.publish_dir / ".previous-2017-0badc0de")
+    (zone.publish_dir / ".incoming-2018-0badc0de").mkdir()
+    code, output = cli(zone, "refresh")
+    assert code == 0, output
+    assert "restored the WRES 2017 release an interrupted publication had moved aside" in output
+    assert "removed .incoming-2018-0badc0de" in output
+    assert (zone.publish_dir / "2017" / "manifest.json").exists()
+    assert not list(zone.publish_dir.glob(".*"))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _is_dbt(pid: int) -> bool:
+    """A `dbt build` process (run by its Python console script, so dbt is argv[0] or argv[1])."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    except OSError:
+        return False
+    return any(Path(a).name == "dbt" for a in args[:2]) and "build" in args
+
+
+def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
+    """SIGKILL the refresh while dbt runs: dbt dies with it; the next refresh recovers and succeeds
+    while an analyst holds the readers' snapshot open."""
+    env = {**os.environ, "DAGSTER_HOME": os.environ["DAGSTER_HOME"]}
+    args = [WRES, "--raw-dir", str(zone.raw_dir), "--warehouse", str(zone.warehouse), "--publish-dir",
+            str(zone.publish_dir), "refresh", "--force"]
+    refresh = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dbt = []
+    deadline = time.monotonic() + 240
+    while not dbt and time.monotonic() < deadline and refresh.poll() is None:
+        dbt = [p for p in _children(refresh.pid) if _is_dbt(p)]
+        time.sleep(0.2)
+    assert dbt, "dbt never started"
+    time.sleep(2)  # let dbt open the warehouse
+    os.kill(refresh.pid, signal.SIGKILL)
+    refresh.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{p}").exists() and _is_dbt(p) for p in dbt) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{p}").exists() and _is_dbt(p) for p in dbt), "dbt outlived the refresh"
+
+    analyst = duckdb.connect(str(snapshot_path(zone.warehouse)), read_only=True)
+    try:
+        completed = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+        output = " ".join((completed.stdout + completed.stderr).split())
+        assert completed.returncode == 0, output
+        assert "marked Dagster run" in output and "failed: its process" in output
+        assert "published [2017, 2018]" in output
+        assert analyst.execute("select count(*) from marts.wres_indicator_summary").fetchone()[0] > 0
+    finally:
+        analyst.close()
