@@ -4,18 +4,26 @@
 -- Every cell with fewer than var('survey_min_respondents') respondents is flagged n<11,
 -- England included: a detailed breakdown group is a group below the whole England
 -- population, whatever the area.
--- A cell whose respondents are exactly the whole White or BME group of its area (say every
--- male respondent of a region is white) is not a detail: its percentage is the area's pooled
--- figure for that group. It is hidden (`secondary`) when the indicator summary hides that
--- figure or its respondent count (a region), or any region's (England: the pooled England
--- figure is the sum of the regions'), so the breakdown never reopens what the summary hides.
+-- A cell made only of whole trust groups (every white, every BME or every unknown respondent
+-- of each trust it draws on: say every male respondent of a region is white and every white
+-- respondent male) is the pooled figure of those trusts' groups, a sum of cells of the
+-- indicator summary with known respondent counts. It is hidden (`secondary`) when the summary
+-- hides the percentage or respondents of one of those trusts' white or BME groups, so the
+-- breakdown never reopens what the summary hides. A cell with part of a trust group in it
+-- adds an unknown (that part's respondents, never published) and is not such a sum.
 with scored as (
-    select s.*, t.region_code, t.region_name
+    select
+        s.*,
+        t.region_code,
+        t.region_name,
+        s.org_code as pair_org,
+        s.ethnicity_group as pair_group
     from {{ ref('int_survey_responses_scored') }} as s
     join {{ ref('int_trust_years_enumerated') }} as t using (wres_year, org_code)
 ),
 
-cells as (
+-- Each cell's respondents by the trust group (trust x ethnicity group) they come from.
+cell_pairs as (
     select
         wres_year,
         any_value(survey_year) as survey_year,
@@ -33,64 +41,73 @@ cells as (
         ethnicity_group,
         gender,
         occupation_group,
+        pair_org,
+        pair_group,
         count(*) as respondents,
-        count(*) filter (where scored.ethnicity_group = 'White') as respondents_white,
-        count(*) filter (where scored.ethnicity_group = 'BME') as respondents_bme,
-        100.0 * count(*) filter (where is_positive) / count(*) as pct
+        count(*) filter (where is_positive) as positives
     from scored
     group by grouping sets (
-        (wres_year, indicator, ethnicity_label), (wres_year, indicator, region_code, ethnicity_label),
-        (wres_year, indicator, gender), (wres_year, indicator, region_code, gender),
-        (wres_year, indicator, occupation_group), (wres_year, indicator, region_code, occupation_group),
-        (wres_year, indicator, ethnicity_group, gender, occupation_group),
-        (wres_year, indicator, region_code, ethnicity_group, gender, occupation_group)
+        (wres_year, indicator, ethnicity_label, pair_org, pair_group),
+        (wres_year, indicator, region_code, ethnicity_label, pair_org, pair_group),
+        (wres_year, indicator, gender, pair_org, pair_group),
+        (wres_year, indicator, region_code, gender, pair_org, pair_group),
+        (wres_year, indicator, occupation_group, pair_org, pair_group),
+        (wres_year, indicator, region_code, occupation_group, pair_org, pair_group),
+        (wres_year, indicator, ethnicity_group, gender, occupation_group, pair_org, pair_group),
+        (wres_year, indicator, region_code, ethnicity_group, gender, occupation_group, pair_org, pair_group)
     )
 ),
 
--- Each area's White and BME respondents per indicator (the pooled groups of the summary).
-area_groups as (
-    select
-        wres_year,
-        indicator,
-        case when grouping(region_code) = 1 then 'ENG' else region_code end as area_code,
-        count(*) filter (where ethnicity_group = 'White') as group_white,
-        count(*) filter (where ethnicity_group = 'BME') as group_bme
+-- Every respondent of each trust group, per indicator.
+pair_totals as (
+    select wres_year, indicator, pair_org, pair_group, count(*) as pair_respondents
     from scored
-    group by grouping sets ((wres_year, indicator), (wres_year, indicator, region_code))
+    group by all
 ),
 
--- Whether the summary hides a region's pooled figure of a group (its percentage or respondents).
-summary_hidden as (
+-- The trust groups whose figure (percentage or respondents) the indicator summary hides.
+pair_hidden as (
     select
         wres_year,
         indicator,
-        area_code,
-        bool_or(suppressed and measure in ('pct_white', 'respondents_white')) as hides_white,
-        bool_or(suppressed and measure in ('pct_bme', 'respondents_bme')) as hides_bme
+        area_code as pair_org,
+        case when measure like '%_white' then 'White' else 'BME' end as pair_group,
+        bool_or(suppressed) as is_hidden
     from {{ ref('wres_indicator_summary') }}
-    where level = 'region' and indicator between 5 and 8 and breakdown = 'all'
+    where level = 'trust' and indicator between 5 and 8 and breakdown = 'all'
+        and measure in ('pct_white', 'respondents_white', 'pct_bme', 'respondents_bme')
     group by all
 ),
 
-area_hidden as (
-    select wres_year, indicator, area_code, hides_white, hides_bme from summary_hidden
-    union all
-    select wres_year, indicator, 'ENG', bool_or(hides_white), bool_or(hides_bme)
-    from summary_hidden
-    group by all
+cells as (
+    select
+        cell_pairs.wres_year,
+        any_value(cell_pairs.survey_year) as survey_year,
+        cell_pairs.indicator,
+        cell_pairs.area_code,
+        any_value(cell_pairs.area_name) as area_name,
+        cell_pairs.breakdown_type,
+        cell_pairs.ethnicity,
+        cell_pairs.ethnicity_group,
+        cell_pairs.gender,
+        cell_pairs.occupation_group,
+        sum(cell_pairs.respondents) as respondents,
+        100.0 * sum(cell_pairs.positives) / sum(cell_pairs.respondents) as pct,
+        bool_and(cell_pairs.respondents = pair_totals.pair_respondents) as is_whole_groups,
+        bool_or(coalesce(pair_hidden.is_hidden, false)) as draws_on_hidden
+    from cell_pairs
+    join pair_totals using (wres_year, indicator, pair_org, pair_group)
+    left join pair_hidden using (wres_year, indicator, pair_org, pair_group)
+    group by cell_pairs.wres_year, cell_pairs.indicator, cell_pairs.area_code, cell_pairs.breakdown_type,
+        cell_pairs.ethnicity, cell_pairs.ethnicity_group, cell_pairs.gender, cell_pairs.occupation_group
 ),
 
 decided as (
     select
-        cells.*,
-        cells.respondents < {{ var('survey_min_respondents') }} as is_small,
-        (cells.respondents = cells.respondents_white and cells.respondents_white = area_groups.group_white
-         and coalesce(area_hidden.hides_white, false))
-        or (cells.respondents = cells.respondents_bme and cells.respondents_bme = area_groups.group_bme
-            and coalesce(area_hidden.hides_bme, false)) as is_hidden_group
+        *,
+        respondents < {{ var('survey_min_respondents') }} as is_small,
+        is_whole_groups and draws_on_hidden as is_hidden_sum
     from cells
-    left join area_groups using (wres_year, indicator, area_code)
-    left join area_hidden using (wres_year, indicator, area_code)
 )
 
 select
@@ -107,6 +124,6 @@ select
     occupation_group,
     respondents::bigint as respondents,
     pct::double as pct,
-    is_small or is_hidden_group as suppressed,
-    case when is_small then 'n<11' when is_hidden_group then 'secondary' end as suppression_reason
+    is_small or is_hidden_sum as suppressed,
+    case when is_small then 'n<11' when is_hidden_sum then 'secondary' end as suppression_reason
 from decided
