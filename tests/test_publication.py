@@ -202,3 +202,143 @@ def test_a_failed_gate_keeps_the_previous_release(zone):
         con = duckdb.connect(str(zone.warehouse), read_only=True)
         assert con.execute("select count(*) from marts.wres_indicator_summary where wres_year = 2018").fetchone()[0] > 0
         con.close()
+
+
+# --- the survey breakdown and the Model Employer ---------------------------------------------------
+
+
+def breakdown(release) -> pd.DataFrame:
+    return pd.read_parquet(release.folder / "wres_survey_breakdown.parquet")
+
+
+def breakdown_cell(frame, indicator, area, kind, **keys):
+    found = frame[(frame["indicator"] == indicator) & (frame["area_code"] == area) & (frame["breakdown_type"] == kind)]
+    for column, value in keys.items():
+        found = found[found[column] == value]
+    assert len(found) == 1, found
+    return found.iloc[0]
+
+
+def test_the_survey_breakdown_is_published_without_respondent_counts(released):
+    _, con, release, gate = released
+    frame = breakdown(release)
+    csv = pd.read_csv(release.folder / "wres_survey_breakdown.csv")
+    assert len(frame) == len(csv) > 0
+    assert not any("respondent" in c for c in frame.columns) and not any("respondent" in c for c in csv.columns)
+    assert list(frame.columns) == ["wres_year", "survey_year", "indicator", "level", "area_code", "area_name",
+                                   "breakdown_type", "ethnicity", "ethnicity_group", "gender", "occupation_group",
+                                   "pct", "suppressed", "suppression_reason"]
+    assert frame.loc[frame["suppressed"], "pct"].isna().all() and csv.loc[csv["suppressed"], "pct"].isna().all()
+    # Indicator 5, England by gender: women 3 white (RAA) + 4 BME (RAA) + 3 unknown (RAA) + 2 BME (RBB)
+    # of 8 + 7 + 3 + 4 = 22 respondents: 54.5% (one decimal); men 5 (RBB white) of 3 + 4 + 15 = 22: 22.7%.
+    assert breakdown_cell(frame, 5, "ENG", "gender", gender="Female")["pct"] == round(100 * 12 / 22, 1) == 54.5
+    assert breakdown_cell(frame, 5, "ENG", "gender", gender="Male")["pct"] == 22.7
+    # England's "Other" occupation is RAA's 3 unknown respondents: n<11 applies at England too.
+    other = breakdown_cell(frame, 5, "ENG", "occupation", occupation_group="Other")
+    assert pd.isna(other["pct"]) and other["suppressed"] and other["suppression_reason"] == "n<11"
+    # South West's men answering indicator 7 are RBB's 15 white respondents, no more, no fewer: their
+    # figure is RBB's white one, which the summary hides (secondary), so the breakdown hides it too.
+    assert row(published(release), "RBB", 7, "pct_white")["suppression_reason"] == "secondary"
+    men = breakdown_cell(frame, 7, "Y58", "gender", gender="Male")
+    assert pd.isna(men["pct"]) and men["suppression_reason"] == "secondary"
+    # Allied health professionals are RBB's 15 white and 4 BME respondents (BME n<11): hidden everywhere.
+    assert breakdown_cell(frame, 5, "ENG", "occupation",
+                          occupation_group="Allied Health Professionals")["suppression_reason"] == "secondary"
+    # Every published figure comes from at least 11 respondents, and is rounded to one decimal.
+    truth = con.execute("select indicator, area_code, breakdown_type, ethnicity, ethnicity_group, gender, "
+                        "occupation_group, respondents from marts.wres_survey_breakdown where wres_year = 2018").df()
+    key = ["indicator", "area_code", "breakdown_type", "ethnicity", "ethnicity_group", "gender", "occupation_group"]
+    merged = frame.merge(truth, how="left", on=key)
+    assert len(merged) == len(frame)
+    assert (merged.loc[merged["pct"].notna(), "respondents"] >= 11).all()
+    assert ((frame["pct"].dropna() * 10).round() == frame["pct"].dropna() * 10).all()
+    checks = [c for c in gate.checks if c.suite in ("published_survey_breakdown", "published_model_employer",
+                                                    "published_columns")]
+    assert len(checks) == 7 and all(c.success for c in checks)
+
+
+def test_the_model_employer_is_published_for_england_only(released):
+    _, _, release, _ = released
+    frame = pd.read_parquet(release.folder / "model_employer_trajectory.parquet")
+    assert set(frame["level"]) == {"england"} and set(frame["area_code"]) == {"ENG"}
+    assert len(pd.read_csv(release.folder / "model_employer_trajectory.csv")) == len(frame) == 3
+    # England's band 8a is RAA's clinical band 8a: 10 white, 2 BME. The target is the BME share of
+    # England's whole workforce, 110 BME of 210 white + 110 BME (RCC and RBB included).
+    band = frame.set_index("target_year")
+    assert band.loc[2023, "pct_bme_band"] == pytest.approx(100 * 2 / 12)
+    assert band.loc[2023, "target_pct_bme"] == pytest.approx(100 * 110 / 320)
+    b0, p = 2 / 12, 110 / 320
+    for year in (2023, 2028, 2033):
+        kept = 0.9 ** (year - 2018)
+        s = (p - b0 * kept) / (1 - kept)
+        assert band.loc[year, "required_bme_share_of_recruits"] == pytest.approx(s)
+        assert band.loc[year, "one_in_k"] == round(1 / s)
+    assert list(band["one_in_k"]) == [2, 2, 3]  # s = 0.599, 0.439, 0.390
+
+
+def test_the_new_tables_get_csv_formula_neutralisation(released):
+    from wres.publish.release import csv_safe_query, publication_query
+
+    _, con, _, _ = released
+    for table in ("wres_survey_breakdown", "model_employer_trajectory"):
+        query = csv_safe_query(con, publication_query(table, 2018))
+        assert '"area_name"' in query and "chr(39) ||" in query
+    con.execute("create temp table tricky as select '=HYPERLINK(1)' as area_name, 'Band 8a' as pay_band")
+    rows = con.execute(csv_safe_query(con, "select * from tricky")).fetchall()
+    assert rows == [("'=HYPERLINK(1)", "Band 8a")]
+
+
+def _copy_release(release, tmp_path) -> Path:
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    for path in release.folder.glob("*.parquet"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_the_gate_blocks_a_small_survey_breakdown_cell_or_a_respondent_count(released, tmp_path):
+    settings, con, release, _ = released
+    folder = _copy_release(release, tmp_path)
+    frame = breakdown(release)
+    # England's "Other" occupation (3 respondents) published by mistake.
+    other = (frame["indicator"] == 5) & (frame["area_code"] == "ENG") & (frame["occupation_group"] == "Other") \
+        & (frame["breakdown_type"] == "occupation")
+    leaked = frame.copy()
+    leaked.loc[other, ["pct", "suppressed", "suppression_reason"]] = [100.0, False, None]
+    leaked.to_parquet(folder / "wres_survey_breakdown.parquet")
+    results = {c.guards: c for c in publication_checks(con, 2018, folder, None, settings)}
+    small = results["survey breakdown: no percentage from fewer than 11 respondents, England included"]
+    assert not small.success and small.failing_rows == ["5:england:ENG:occupation::::Other"]
+    assert not results["survey breakdown: no percentage the warehouse hides (n<11, or a sum of whole trust groups "
+                       "one of which the indicator summary hides)"].success
+    # The respondent counts published as a column: blocked, whatever the values.
+    with_counts = frame.assign(respondents=100)
+    with_counts.to_parquet(folder / "wres_survey_breakdown.parquet")
+    results = {c.suite: c for c in publication_checks(con, 2018, folder, None, settings)}
+    assert not results["published_columns"].success
+    assert results["published_columns"].failing_rows == ["wres_survey_breakdown.respondents"]
+    # A full-precision percentage gives its respondent count away: blocked.
+    precise = frame.copy()
+    precise.loc[precise["pct"].notna(), "pct"] = precise.loc[precise["pct"].notna(), "pct"] + 1 / 3
+    precise.to_parquet(folder / "wres_survey_breakdown.parquet")
+    rounded = next(c for c in publication_checks(con, 2018, folder, None, settings)
+                   if c.guards.startswith("survey breakdown: percentages rounded"))
+    assert not rounded.success
+
+
+def test_the_gate_blocks_model_employer_rows_below_england(released, tmp_path):
+    settings, con, release, _ = released
+    folder = _copy_release(release, tmp_path)
+    trust = con.execute("select * from marts.model_employer_trajectory where wres_year = 2018 and level = 'trust' "
+                        "order by all").df()
+    england = pd.read_parquet(release.folder / "model_employer_trajectory.parquet")
+    assert len(trust) > 0
+    pd.concat([england, trust[england.columns]], ignore_index=True).to_parquet(
+        folder / "model_employer_trajectory.parquet")
+    results = [c for c in publication_checks(con, 2018, folder, None, settings) if c.suite == "published_model_employer"]
+    assert results and not any(c.success for c in results)
+    assert "trust:RAA:Band 8a:2023" in results[0].failing_rows
+    # A release without the file is blocked too.
+    (folder / "model_employer_trajectory.parquet").unlink()
+    missing = [c for c in publication_checks(con, 2018, folder, None, settings) if c.suite == "published_model_employer"]
+    assert [c.observed for c in missing] == ["file missing"] and missing[0].blocking_failure

@@ -153,10 +153,12 @@ def test_the_new_pages_are_linked_and_built_deterministically(released, tmp_path
         prefix = "../" if "/" in name else ""
         assert f'href="{prefix}indicator-1.html"' in page(released, name)
         assert f'href="{prefix}distributions.html"' in page(released, name)
+        assert f'href="{prefix}survey.html">Survey breakdowns</a>' in page(released, name)
+        assert f'href="{prefix}model-employer.html">Model Employer</a>' in page(released, name)
     again = Report(load_releases(release.folder, settings.publish_dir, 2018), [],
                    (settings.thresholds.four_fifths_lower, settings.thresholds.four_fifths_upper))
     again.build_in_depth(tmp_path)
-    for name in ("indicator-1.html", "distributions.html"):
+    for name in ("indicator-1.html", "distributions.html", "survey.html", "model-employer.html"):
         assert (tmp_path / name).read_bytes() == (release.folder / "report" / name).read_bytes(), name
 
 
@@ -177,3 +179,76 @@ def test_the_report_opens_in_a_browser_without_script_errors_or_empty_charts(rel
         found = list(pool.map(check_page, [*pages, broken]))
     assert found[:-1] == [[]] * len(pages), found
     assert any("script error" in p for p in found[-1]) and any("chart 1 is empty" in p for p in found[-1])
+
+
+def test_the_survey_breakdowns_page_shows_figures_and_hidden_cells(released):
+    html = page(released, "survey.html")
+    harassment = section(html, "s5-gender")
+    # Indicator 5, England by gender, respondents pooled: 12 of 22 women (54.5%), 5 of 22 men (22.7%).
+    assert f"<tr><td>Female</td><td>{100 * 12 / 22:.1f}</td></tr>" in harassment
+    assert "<tr><td>Male</td><td>22.7</td></tr>" in harassment
+    # London's men: RAA's 3 white and 4 BME men answered: n<11.
+    assert "<tr><td>London</td><td>55.6</td><td>suppressed (n&lt;11)</td></tr>" in harassment
+    occupation = section(html, "s5-occupation")
+    # Nurses: 3 of RAA's 6 white and 4 of its 5 BME nurses, 7 of 11 = 63.6%; Other is 3 unknown respondents.
+    assert f"<tr><td>Registered Nurses and Midwives</td><td>{100 * 7 / 11:.1f}</td></tr>" in occupation
+    assert "<tr><td>Other</td><td>suppressed (n&lt;11)</td></tr>" in occupation
+    # Indicator 7, South West's men are exactly RBB's white respondents, whose figure the summary hides.
+    progression = section(html, "s7-gender")
+    assert "<tr><td>South West</td><td>suppressed (n&lt;11)</td><td>suppressed (secondary)</td></tr>" in progression
+    # Each breakdown: England's bars and the regions' grid, with their text and their numbers; the
+    # England cross table of ethnicity group, gender and occupation group.
+    assert html.count("<figure") == html.count("<figcaption>") == 4 * 3 * 2
+    assert "<th scope=\"col\">% White</th><th scope=\"col\">% BME</th><th scope=\"col\">% Unknown</th>" in html
+    assert "respondents_" not in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_the_model_employer_page_gives_one_in_k_per_target_year(released):
+    html = page(released, "model-employer.html")
+    # England band 8a: 2 BME of 12 (16.7%); target 110 BME of 320 staff of known ethnicity (34.4%);
+    # with 10% leaving a year, s = (p - b0 0.9^n) / (1 - 0.9^n): 0.599 (2023), 0.439 (2028), 0.390 (2033).
+    b0, p = 2 / 12, 110 / 320
+    k = [round(1 / ((p - b0 * 0.9 ** n) / (1 - 0.9 ** n))) for n in (5, 10, 15)]
+    assert k == [2, 2, 3]
+    assert ('<tr><td>Band 8a</td><td class="value">12</td><td class="value">16.7</td><td class="value">34.4</td>'
+            '<td class="value">1 in 2</td><td class="value">1 in 2</td><td class="value">1 in 3</td></tr>') in html
+    chart = section(html, "trajectory")
+    assert chart.count('<svg role="img"') == 1 and "<figcaption>" in chart
+    # Recruiting 39.0% BME from 2018, the band reaches the target in 2033: 16.7% then 34.4%.
+    assert "Band 8a: 2018 16.7, 2019 18.9," in chart and "2033 34.4" in chart
+
+
+def test_the_model_employer_marks_met_and_unreachable_bands():
+    from wres.report.build import one_in_k, trajectory
+
+    assert one_in_k({"status": "reachable", "one_in_k": 3}) == "1 in 3"
+    assert one_in_k({"status": "already met", "one_in_k": None}) == "already met"
+    assert one_in_k({"status": "unreachable", "one_in_k": None}).startswith("unreachable")
+    # Unreachable: even every recruit BME leaves 0% VSM at 1 - 0.9 = 10% after a year.
+    assert trajectory(0.0, 0.3, 0.1, 3.0, "unreachable", 1) == pytest.approx([0.0, 0.1])
+    assert trajectory(0.4, 0.3, 0.1, None, "already met", 2) == pytest.approx([0.4, 0.4, 0.4])
+
+
+def test_the_england_page_puts_the_national_report_beside_the_release(released):
+    from wres.generate.published_figures import PublishedFigure
+    from wres.report.build import Report
+    from wres.report.data import load_releases
+
+    html = page(released, "index.html")
+    block = section(html, "published")
+    text = block.replace("\n", " ")
+    assert "On the demo data the match shows how well the generator is calibrated" in text and "cross-check" in text
+    # The seed's three WRES 2018 figures: England's BME share (19.1% published; here 110 of 346 staff),
+    # BME headcount (235,358; here 110) and the VSM count (201; no VSM staff in the hand-made release).
+    assert (f'<td>pct_bme</td>\n<td class="value">19.1</td><td class="value">{100 * 110 / 346:.2f}</td>'
+            f'<td class="value">{100 * (100 * 110 / 346 - 19.1) / 19.1:+.1f}%</td>') in block
+    assert '<td class="value">235,358</td><td class="value">110</td>' in block
+    assert '<td class="value">201</td><td class="value">not in this release</td>' in block
+    assert block.count("<tr>") == 1 + 3
+    settings, _, release, _ = released
+    report = Report(load_releases(release.folder, settings.publish_dir, 2018), [], (0.8, 1.25))
+    # Only the release's year; none when the seed has no figure of the year.
+    assert report.published_comparison((PublishedFigure(2022, 1, "pct_bme", 24.2, "s"),)) == []
+    mine = report.published_comparison((PublishedFigure(2018, 1, "headcount_bme", 100, "s"),
+                                        PublishedFigure(2022, 1, "pct_bme", 24.2, "s")))
+    assert mine == [["1", "England", "", "headcount_bme", "100", "110", "+10.0%", "s"]]

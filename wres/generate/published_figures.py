@@ -8,8 +8,8 @@ heading. Figures are by WRES year: the staff survey figures the report gives for
 2021 are WRES 2022 figures (docs/METHODOLOGY.md, "Years").
 
 Not compared, though the report gives them: breakdowns by gender, detailed ethnicity and
-occupation (mart `wres_survey_breakdown`, not part of a release, and not modelled by the
-generator); "just under half of trusts" above 1.25 for indicator 3 (not a number, and the
+occupation (mart `wres_survey_breakdown`, published in a release as rounded percentages,
+but not modelled by the generator); "just under half of trusts" above 1.25 for indicator 3 (not a number, and the
 release counts trusts outside 0.80-1.25 on both sides); board member counts (the report's
 "increase of 38.1% (128 individuals)" is dated both 2020-2022 and 2021-2022).
 """

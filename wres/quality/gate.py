@@ -187,8 +187,32 @@ def publication_checks(con, year: int, release_folder: Path, previous_folder: Pa
     params = parameters(con, year, settings)
     frame, id_column = tables.published_tables(con, year, release_folder, previous_folder, settings)
     results = validator.validate("published_tables", frame, id_column, params)
+    results += breakdown_checks(con, year, release_folder, validator, params)
     frame, id_column = tables.landing_zone_consistency(con, year, settings)
     return results + validator.validate("landing_zone_consistency", frame, id_column, params)
+
+
+# The release's further tables, each checked on its file as written (a missing file blocks the year).
+BREAKDOWN_SUITES = {
+    "published_survey_breakdown": ("wres_survey_breakdown", tables.published_survey_breakdown),
+    "published_model_employer": ("model_employer_trajectory",
+                                 lambda con, year, folder: tables.published_model_employer(folder)),
+}
+
+
+def breakdown_checks(con, year: int, release_folder: Path, validator: Validator, params: dict) -> list[CheckResult]:
+    """The survey breakdown and Model Employer files of a release, and the columns of every table file."""
+    results = []
+    for suite, (table, build) in BREAKDOWN_SUITES.items():
+        if not (Path(release_folder) / f"{table}.parquet").exists():
+            results.append(CheckResult(suite=suite, expectation="file_exists", column=None,
+                                       guards=f"the release holds {table}.parquet", severity=ERROR, success=False,
+                                       observed="file missing", failing_rows=[f"{table}.parquet"], failing_count=1))
+            continue
+        frame, id_column = build(con, year, release_folder)
+        results += validator.validate(suite, frame, id_column, params)
+    frame, id_column = tables.published_columns(release_folder)
+    return results + validator.validate("published_columns", frame, id_column, params)
 
 
 def evaluate(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings) -> GateResult:

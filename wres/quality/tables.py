@@ -237,3 +237,62 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
     frame["cell"] = np.where(frame["is_derivable"] | frame["is_derivable_from_england"],
                              frame["row_id"] + " <- " + audited["derivation"].fillna(""), frame["row_id"])
     return frame, "cell"
+
+
+BREAKDOWN_KEY = ["indicator", "level", "area_code", "breakdown_type", "ethnicity", "ethnicity_group", "gender",
+                 "occupation_group"]
+
+
+def _breakdown_id(frame: pd.DataFrame) -> pd.Series:
+    parts = [frame[c].astype("string").fillna("") for c in BREAKDOWN_KEY]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + ":" + part
+    return out
+
+
+def published_survey_breakdown(con, year: int, release_folder: Path) -> tuple[pd.DataFrame, str]:
+    """The release's survey breakdown as written, with the warehouse's confidential truth beside each cell:
+    its respondents and whether the mart hides it (n<11 or secondary)."""
+    from wres.publish.release import SURVEY_BREAKDOWN_DECIMALS
+
+    frame = _release_table(release_folder, "wres_survey_breakdown")
+    truth = _df(con, f"select {', '.join(BREAKDOWN_KEY)}, respondents, suppressed as must_hide "
+                     f"from marts.wres_survey_breakdown where wres_year = ?", [year])
+    frame["cell"] = _breakdown_id(frame).to_numpy()
+    truth["cell"] = _breakdown_id(truth).to_numpy()
+    merged = frame[["cell"]].merge(truth[["cell", "respondents", "must_hide"]], how="left", on="cell")
+    # A published cell the warehouse does not know is treated as having no respondents: it fails.
+    frame["survey_respondents"] = merged["respondents"].fillna(0).astype("int64").to_numpy()
+    frame["must_hide"] = merged["must_hide"].fillna(True).astype(bool).to_numpy()
+    pct = frame["pct"].astype("float64")
+    frame["is_published_figure"] = pct.notna().to_numpy()
+    scale = 10 ** SURVEY_BREAKDOWN_DECIMALS
+    frame["is_rounded"] = (pct.isna() | ((pct * scale).round() - pct * scale).abs().lt(1e-6)).to_numpy()
+    return frame, "cell"
+
+
+def published_model_employer(release_folder: Path) -> tuple[pd.DataFrame, str]:
+    """The release's Model Employer rows as written."""
+    frame = _release_table(release_folder, "model_employer_trajectory")
+    frame["row_id"] = (frame["level"].astype("string").fillna("") + ":" + frame["area_code"].astype("string").fillna("")
+                       + ":" + frame["pay_band"].astype("string").fillna("") + ":"
+                       + frame["target_year"].astype("string").fillna(""))
+    return frame, "row_id"
+
+
+def published_columns(release_folder: Path) -> tuple[pd.DataFrame, str]:
+    """One row per column of every table file of the release (`table.column`)."""
+    from wres.publish.release import RELEASE_TABLES
+
+    con = duckdb.connect()
+    rows = []
+    try:
+        for table in RELEASE_TABLES:
+            path = Path(release_folder) / f"{table}.parquet"
+            if path.exists():
+                names = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
+                rows += [(table, name, f"{table}.{name}") for name in names]
+    finally:
+        con.close()
+    return pd.DataFrame(rows, columns=["table", "column_name", "column_id"]), "column_id"

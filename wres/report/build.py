@@ -23,6 +23,7 @@ import vl_convert
 
 from wres import vocabulary
 from wres.report import charts
+from wres.generate.published_figures import PUBLISHED, PublishedFigure, compare
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,6 +48,35 @@ TABLE_MEASURES = {
     8: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
     9: ["members_total", "members_bme", "pct_bme_board", "pct_bme_workforce", "gap_pp"],
 }
+
+
+# The survey breakdowns of the report: breakdown_type -> (column, heading, order of its categories).
+BREAKDOWNS = {
+    "ethnicity": ("ethnicity", "detailed ethnicity", "ethnicities", tuple(vocabulary.survey_ethnicities())),
+    "gender": ("gender", "gender", "genders", vocabulary.SURVEY_GENDERS),
+    "occupation": ("occupation_group", "occupation group", "occupation groups", vocabulary.SURVEY_OCCUPATIONS),
+}
+NOT_STATED = "not stated"
+
+
+def one_in_k(row) -> str:
+    """The Model Employer's required BME share of recruits as the report words it."""
+    status = row["status"]
+    if status == "reachable" and not pd.isna(row["one_in_k"]):
+        return f"1 in {int(row['one_in_k'])}"
+    if status == "unreachable":
+        return "unreachable (more than every recruit)"
+    if status == "already met":
+        return "already met"
+    return "not defined"
+
+
+def trajectory(b0: float, p: float, t: float, s: float | None, status: str, years: int) -> list[float]:
+    """A band's BME share (0-1) each year from now to `years` ahead, when a share t leaves each year
+    and a share s of the recruits replacing them is BME (every recruit when the target is out of
+    reach, today's share when it is already met): b(n) = b0 (1-t)^n + s (1 - (1-t)^n)."""
+    share = 1.0 if status == "unreachable" else b0 if status == "already met" or s is None else s
+    return [b0 * (1 - t) ** n + share * (1 - (1 - t) ** n) for n in range(years + 1)]
 
 
 def _environment() -> jinja2.Environment:
@@ -308,6 +338,125 @@ class Report:
                 rows.append(line)
         return rows
 
+    # --- survey breakdowns ------------------------------------------------------------------
+
+    def survey_breakdowns(self) -> list[dict]:
+        """Per survey indicator and breakdown (detailed ethnicity, gender, occupation): England as bars,
+        the regions as a grid, and England's ethnicity group x gender x occupation table."""
+        frame = self.r.survey_breakdown
+        if frame is None or frame.empty:
+            return []
+        frame = frame[frame["wres_year"] == self.year]
+        out = []
+        for indicator in SURVEY:
+            rows = frame[frame["indicator"] == indicator]
+            if rows.empty:
+                continue
+            section = {"indicator": indicator, "meaning": HEADLINES[indicator][1].replace(" (%)", ""),
+                       "survey_year": int(rows["survey_year"].iloc[0]), "parts": []}
+            for kind, (column, heading, plural, known) in BREAKDOWNS.items():
+                part = rows[rows["breakdown_type"] == kind]
+                if part.empty:
+                    continue
+                labels = part[column].fillna(NOT_STATED)
+                present = set(labels)
+                order = {c: i for i, c in enumerate([c for c in known if c in present]
+                                                    + sorted(present - set(known)))}
+                england = part[part["level"] == "england"]
+                england_data = pd.DataFrame({"label": labels[england.index], "value": england["pct"].astype(float),
+                                             "reason": england["suppression_reason"]})
+                england_data = england_data.assign(order=england_data["label"].map(order)).sort_values("order")
+                bars = charts.bars(f"Indicator {indicator} by {heading}, England, {self.year}: {section['meaning']} (%)",
+                                   england_data, "% of respondents", digits=1, label_title=heading)
+                regions = part[part["level"] == "region"]
+                grid = charts.heatmap(
+                    f"Indicator {indicator} by {heading} and region, {self.year} (%)",
+                    pd.DataFrame({"area": regions["area_name"], "band": labels[regions.index],
+                                  "order": labels[regions.index].map(order), "value": regions["pct"].astype(float),
+                                  "reason": regions["suppression_reason"]}),
+                    heading, colour_title="%", columns_noun=plural, meaning="a higher percentage",
+                    missing="no respondents", table_digits=1)
+                section["parts"].append({"kind": kind, "heading": heading, "england": bars, "regions": grid})
+            section["cross"] = self._cross_table(rows)
+            out.append(section)
+        return out
+
+    def _cross_table(self, rows: pd.DataFrame) -> dict:
+        """England by occupation group and gender (rows) and ethnicity group (columns)."""
+        cross = rows[(rows["breakdown_type"] == "ethnicity_group_gender_occupation") & (rows["level"] == "england")]
+        groups = [g for g in vocabulary.ETHNICITY_GROUPS if g in set(cross["ethnicity_group"])]
+        occupations = {c: i for i, c in enumerate(vocabulary.SURVEY_OCCUPATIONS)}
+        genders = {c: i for i, c in enumerate(vocabulary.SURVEY_GENDERS)}
+        cells = {(r.occupation_group, r.gender, r.ethnicity_group): r for r in cross.itertuples()}
+        keys = sorted({(r.occupation_group, r.gender) for r in cross.itertuples()},
+                      key=lambda k: (occupations.get(k[0], 99), str(k[0]), genders.get(k[1], 99), str(k[1])))
+        lines = []
+        for occupation, gender in keys:
+            line = [occupation if isinstance(occupation, str) else NOT_STATED,
+                    gender if isinstance(gender, str) else NOT_STATED]
+            for group in groups:
+                r = cells.get((occupation, gender, group))
+                line.append("no respondents" if r is None else charts._cell(r, "pct", 1, "suppression_reason"))
+            lines.append(line)
+        return {"columns": ["occupation group", "gender"] + [f"% {g}" for g in groups], "rows": lines}
+
+    # --- Model Employer ----------------------------------------------------------------------
+
+    def model_employer(self) -> dict | None:
+        """England's upper bands against the Model Employer aspiration: a table and the trajectories."""
+        frame = self.r.model_employer
+        if frame is None or frame.empty:
+            return None
+        frame = frame[(frame["wres_year"] == self.year) & (frame["level"] == "england")]
+        if frame.empty:
+            return None
+        targets = sorted(int(y) for y in frame["target_year"].unique())
+        band_order = {b: i for i, b in enumerate(vocabulary.pay_bands()["Non-clinical"])}
+        bands = sorted(frame["pay_band"].unique(), key=lambda b: (band_order.get(b, 99), b))
+        rows, records = [], []
+        last = targets[-1]
+        for band in bands:
+            here = frame[frame["pay_band"] == band].set_index("target_year")
+            first = here.iloc[0]
+            line = [band, f"{first['headcount_known']:,.0f}", charts.number(first["pct_bme_band"], 1),
+                    charts.number(first["target_pct_bme"], 1)]
+            for year in targets:
+                r = here.loc[year] if year in here.index else None
+                line.append("" if r is None else one_in_k(r))
+            rows.append(line)
+            r = here.loc[last] if last in here.index else first
+            s = None if pd.isna(r["required_bme_share_of_recruits"]) else float(r["required_bme_share_of_recruits"])
+            path = trajectory(float(first["pct_bme_band"]) / 100, float(first["target_pct_bme"]) / 100,
+                              float(first["leaver_rate"]), s, str(r["status"]), last - self.year)
+            records += [{"year": self.year + n, "series": band, "value": 100 * v} for n, v in enumerate(path)]
+        target = float(frame["target_pct_bme"].iloc[0])
+        records += [{"year": y, "series": "target: BME % of the workforce", "value": target}
+                    for y in range(self.year, last + 1)]
+        chart = charts.trend(f"BME % of each band, England, if recruits are BME at the share needed by {last}",
+                             pd.DataFrame(records), "% BME of the band's staff", digits=1)
+        statuses = frame.drop_duplicates("pay_band").set_index("pay_band")
+        return {"targets": targets, "rows": rows, "chart": chart, "last": last,
+                "leaver_rate": float(frame["leaver_rate"].iloc[0]),
+                "unreachable": sorted(frame.loc[frame["status"] == "unreachable", "pay_band"].unique()),
+                "met": [b for b in bands if statuses.loc[b, "status"] == "already met"]}
+
+    # --- the national report beside this release -------------------------------------------
+
+    def published_comparison(self, figures: tuple[PublishedFigure, ...] = PUBLISHED) -> list[list[str]]:
+        """The national report's figures of this release's year beside this release's: one row each."""
+        mine = tuple(f for f in figures if f.wres_year == self.year)
+        if not mine:
+            return []
+        share = self.r.trust_share[self.r.trust_share["wres_year"] == self.year]
+        result = compare(self.now, share, mine)
+        rows = []
+        for r in result.itertuples(index=False):
+            ours = "not in this release" if pd.isna(r.ours) else _figure(r.ours)
+            difference = "" if pd.isna(r.relative_difference) else f"{100 * r.relative_difference:+.1f}%"
+            rows.append([str(r.indicator), r.area, "" if r.breakdown == "all" else r.breakdown.replace("+", " + "),
+                         r.measure, _figure(r.published, exact=True), ours, difference, r.source])
+        return rows
+
     # --- words -----------------------------------------------------------------------------
 
     def key_findings(self) -> list[str]:
@@ -373,12 +522,15 @@ class Report:
         path.write_text(html, encoding="utf-8")
 
     def build_in_depth(self, folder: Path) -> None:
-        """The pages beyond the areas: indicator 1 by staff group and band, and every trust on one chart."""
+        """The pages beyond the areas: indicator 1 by staff group and band, every trust on one chart, the
+        survey breakdowns and the Model Employer."""
         row = self.value_row(1, "england", "ENG", "headcount_total")
         source = SOURCES.get(row["source"], row["source"]) if row is not None and isinstance(row["source"], str) else ""
         self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups(), source=source)
         self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
                     sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
+        self.render("survey.html", folder / "survey.html", 0, sections=self.survey_breakdowns())
+        self.render("model_employer.html", folder / "model-employer.html", 0, me=self.model_employer())
 
     def build(self, folder: Path) -> list[Path]:
         trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
@@ -389,7 +541,8 @@ class Report:
                     findings=self.key_findings(),
                     sections=[(i, HEADLINES[i][1], self.trend_figure("england", "ENG", "England", i),
                                self.regional_figure(i), self.distribution_figure(i)) for i in HEADLINES],
-                    table=self.area_table("england", "ENG"), regions=regions, icbs=icbs)
+                    table=self.area_table("england", "ENG"), regions=regions, icbs=icbs,
+                    comparison=self.published_comparison())
         for level, folder_name, column, areas in (("region", "regions", "region_code", regions),
                                                   ("icb", "icbs", "icb_code", icbs)):
             for code, name in areas:
@@ -413,6 +566,15 @@ class Report:
         # Vega, Vega-Lite and vega-embed in one file, for the charts drawn in the browser: offline.
         (folder / "vega.js").write_text(vega_bundle(), encoding="utf-8")
         return sorted(folder.rglob("*.html"))
+
+
+def _figure(value: float, exact: bool = False) -> str:
+    """A figure of the comparison: whole numbers with separators, others to two decimals (`exact`: as
+    many as the figure has, up to two, for the published figures)."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    text = f"{value:,.2f}"
+    return text.rstrip("0").rstrip(".") if exact else text
 
 
 @lru_cache(maxsize=1)

@@ -88,7 +88,7 @@ def trend(title: str, data: pd.DataFrame, y_title: str, four_fifths: tuple[float
 
 
 def bars(title: str, data: pd.DataFrame, x_title: str, reference: float | None = None,
-         reference_label: str = "England", digits: int = 2) -> Figure:
+         reference_label: str = "England", digits: int = 2, label_title: str = "area") -> Figure:
     """Horizontal bars, one per area (`label`, `value`), with a rule at the reference value."""
     shown = data.dropna(subset=["value"]).sort_values(["value", "label"])
     base = alt.Chart(shown).mark_bar(color=PALETTE[0]).encode(
@@ -104,7 +104,7 @@ def bars(title: str, data: pd.DataFrame, x_title: str, reference: float | None =
     alt_text = f"Bar chart, {title}: {listed}."
     if reference is not None and not pd.isna(reference):
         alt_text += f" The line marks {reference_label}, {number(reference, digits)}."
-    return Figure(title, _svg(chart), alt_text, ["area", "value"], rows)
+    return Figure(title, _svg(chart), alt_text, [label_title, "value"], rows)
 
 
 @lru_cache(maxsize=1)
@@ -212,11 +212,13 @@ def _cell(r, field: str, digits: int, reason: str = "reason") -> str:
     return number(value, digits)
 
 
-def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1) -> Figure:
+def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1, colour_title: str = "% BME",
+            columns_noun: str = "bands", meaning: str = "a higher BME share", missing: str = "no staff",
+            table_digits: int = 2) -> Figure:
     """A grid of areas (`area`, rows) by bands (`band` in `order`, columns), coloured by `value`.
 
-    A hidden cell is drawn grey and marked 's'; the table gives every value or its reason, and "no
-    staff" where an area has no row for a band (no staff of the group in it).
+    A hidden cell is drawn grey and marked 's'; the table gives every value or its reason, and
+    `missing` ("no staff") where an area has no row for a band (no staff of the group in it).
     """
     bands = list(dict.fromkeys(data.sort_values("order")["band"]))
     areas = sorted(data["area"].unique())
@@ -224,7 +226,7 @@ def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1) -> Fi
     base = alt.Chart(shown).encode(x=alt.X("band:N", title=x_title, sort=bands, axis=alt.Axis(labelAngle=-40)),
                                    y=alt.Y("area:N", title=None, sort=areas))
     cells = base.mark_rect(stroke="#ffffff").encode(
-        color=alt.condition("isValid(datum.value)", alt.Color("value:Q", title="% BME",
+        color=alt.condition("isValid(datum.value)", alt.Color("value:Q", title=colour_title,
                                                               scale=alt.Scale(scheme="blues")),
                             alt.value(SUPPRESSED_COLOUR)))
     text = base.mark_text(fontSize=9).encode(
@@ -234,9 +236,9 @@ def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1) -> Fi
     rows = []
     for area in areas:
         here = {r.band: r for r in data[data["area"] == area].itertuples()}
-        rows.append([area] + [_cell(here.get(b), "value", 2) if b in here else "no staff" for b in bands])
+        rows.append([area] + [_cell(here.get(b), "value", table_digits) if b in here else missing for b in bands])
     hidden = int(data["value"].isna().sum())
-    alt_text = (f"Grid, {title}: {len(areas)} areas by {len(bands)} bands, darker is a higher BME share; "
+    alt_text = (f"Grid, {title}: {len(areas)} areas by {len(bands)} {columns_noun}, darker is {meaning}; "
                 f"{hidden} cells suppressed (marked s). The table lists every value.")
     return Figure(title, _svg(chart) if data["value"].notna().any() else "", alt_text, ["area"] + bands, rows)
 

@@ -37,6 +37,8 @@ class Releases:
     summary: pd.DataFrame       # every published year up to wres_year, value null where hidden
     trust_share: pd.DataFrame
     trusts: pd.DataFrame        # the trusts of wres_year with their region and type
+    survey_breakdown: pd.DataFrame | None = None   # indicators 5-8 by ethnicity, gender, occupation (wres_year)
+    model_employer: pd.DataFrame | None = None     # the Model Employer trajectory, England (wres_year)
 
     def year(self) -> pd.DataFrame:
         return self.summary[self.summary["wres_year"] == self.wres_year]
@@ -63,4 +65,8 @@ def load_releases(release_folder: Path, publish_dir: Path, wres_year: int) -> Re
     summary = _read([f / "wres_indicator_summary.parquet" for f in ordered])
     share = _read([f / "wres_trust_share.parquet" for f in ordered])
     trusts = _read([Path(release_folder) / "trusts.parquet"])
-    return Releases(wres_year, summary, share, trusts)
+    optional = {name: _read([Path(release_folder) / f"{name}.parquet"])
+                if (Path(release_folder) / f"{name}.parquet").exists() else None
+                for name in ("wres_survey_breakdown", "model_employer_trajectory")}
+    return Releases(wres_year, summary, share, trusts, optional["wres_survey_breakdown"],
+                    optional["model_employer_trajectory"])

@@ -3,7 +3,8 @@
 -- each target year, the share s of recruits who must be BME for the band's BME share b0 to
 -- reach the workforce's BME share p by the target year, when a share t of the band leaves
 -- each year (var leaver_rate) and is replaced: s = (p - b0 (1-t)^n) / (1 - (1-t)^n).
--- Shares are of staff of known ethnicity, as in the strategy's Table 2.
+-- Shares are of staff of known ethnicity, as in the strategy's Table 2. England's target is
+-- the whole England workforce's share.
 with headcounts as (
     select h.*, p.band_level
     from {{ ref('int_workforce_headcounts_unioned') }} as h
@@ -33,11 +34,33 @@ by_trust as (
     join workforce using (wres_year, org_code)
 ),
 
-pooled as (
+-- England's target is the BME share of its whole workforce: every trust open at 31 March,
+-- not only the trusts with staff in the band (pooling by_trust alone would give another
+-- share per band, a sum over a subset of trusts that no published figure states).
+england_workforce as (
+    select workforce.wres_year, sum(workforce.white_all)::bigint as white_all, sum(workforce.bme_all)::bigint as bme_all
+    from workforce
+    join {{ ref('int_trust_years_enumerated') }} as trusts using (wres_year, org_code)
+    group by all
+),
+
+pooled_by_area as (
     select * from (
         {{ pool_by_area('by_trust', ['pay_band'], ['white_band', 'bme_band', 'white_all', 'bme_all']) }}
     )
     where level in ('trust', 'england')
+),
+
+pooled as (
+    select
+        pooled_by_area.* replace (
+            case when pooled_by_area.level = 'england' then england_workforce.white_all
+                 else pooled_by_area.white_all end as white_all,
+            case when pooled_by_area.level = 'england' then england_workforce.bme_all
+                 else pooled_by_area.bme_all end as bme_all
+        )
+    from pooled_by_area
+    left join england_workforce using (wres_year)
 ),
 
 targets as (

@@ -2,14 +2,28 @@
 -- (unweighted): by detailed ethnicity, by gender, by occupation group, and by ethnicity
 -- group x gender x occupation group (e.g. "BME women in general management").
 -- Every cell with fewer than var('survey_min_respondents') respondents is flagged n<11,
--- England included: these cells are small subgroups whatever the area.
+-- England included: a detailed breakdown group is a group below the whole England
+-- population, whatever the area.
+-- A cell made only of whole trust groups (every white, every BME or every unknown respondent
+-- of each trust it draws on: say every male respondent of a region is white and every white
+-- respondent male) is the pooled figure of those trusts' groups, a sum of cells of the
+-- indicator summary with known respondent counts. It is hidden (`secondary`) when the summary
+-- hides the percentage or respondents of one of those trusts' white or BME groups, so the
+-- breakdown never reopens what the summary hides. A cell with part of a trust group in it
+-- adds an unknown (that part's respondents, never published) and is not such a sum.
 with scored as (
-    select s.*, t.region_code, t.region_name
+    select
+        s.*,
+        t.region_code,
+        t.region_name,
+        s.org_code as pair_org,
+        s.ethnicity_group as pair_group
     from {{ ref('int_survey_responses_scored') }} as s
     join {{ ref('int_trust_years_enumerated') }} as t using (wres_year, org_code)
 ),
 
-cells as (
+-- Each cell's respondents by the trust group (trust x ethnicity group) they come from.
+cell_pairs as (
     select
         wres_year,
         any_value(survey_year) as survey_year,
@@ -27,16 +41,73 @@ cells as (
         ethnicity_group,
         gender,
         occupation_group,
+        pair_org,
+        pair_group,
         count(*) as respondents,
-        100.0 * count(*) filter (where is_positive) / count(*) as pct
+        count(*) filter (where is_positive) as positives
     from scored
     group by grouping sets (
-        (wres_year, indicator, ethnicity_label), (wres_year, indicator, region_code, ethnicity_label),
-        (wres_year, indicator, gender), (wres_year, indicator, region_code, gender),
-        (wres_year, indicator, occupation_group), (wres_year, indicator, region_code, occupation_group),
-        (wres_year, indicator, ethnicity_group, gender, occupation_group),
-        (wres_year, indicator, region_code, ethnicity_group, gender, occupation_group)
+        (wres_year, indicator, ethnicity_label, pair_org, pair_group),
+        (wres_year, indicator, region_code, ethnicity_label, pair_org, pair_group),
+        (wres_year, indicator, gender, pair_org, pair_group),
+        (wres_year, indicator, region_code, gender, pair_org, pair_group),
+        (wres_year, indicator, occupation_group, pair_org, pair_group),
+        (wres_year, indicator, region_code, occupation_group, pair_org, pair_group),
+        (wres_year, indicator, ethnicity_group, gender, occupation_group, pair_org, pair_group),
+        (wres_year, indicator, region_code, ethnicity_group, gender, occupation_group, pair_org, pair_group)
     )
+),
+
+-- Every respondent of each trust group, per indicator.
+pair_totals as (
+    select wres_year, indicator, pair_org, pair_group, count(*) as pair_respondents
+    from scored
+    group by all
+),
+
+-- The trust groups whose figure (percentage or respondents) the indicator summary hides.
+pair_hidden as (
+    select
+        wres_year,
+        indicator,
+        area_code as pair_org,
+        case when measure like '%_white' then 'White' else 'BME' end as pair_group,
+        bool_or(suppressed) as is_hidden
+    from {{ ref('wres_indicator_summary') }}
+    where level = 'trust' and indicator between 5 and 8 and breakdown = 'all'
+        and measure in ('pct_white', 'respondents_white', 'pct_bme', 'respondents_bme')
+    group by all
+),
+
+cells as (
+    select
+        cell_pairs.wres_year,
+        any_value(cell_pairs.survey_year) as survey_year,
+        cell_pairs.indicator,
+        cell_pairs.area_code,
+        any_value(cell_pairs.area_name) as area_name,
+        cell_pairs.breakdown_type,
+        cell_pairs.ethnicity,
+        cell_pairs.ethnicity_group,
+        cell_pairs.gender,
+        cell_pairs.occupation_group,
+        sum(cell_pairs.respondents) as respondents,
+        100.0 * sum(cell_pairs.positives) / sum(cell_pairs.respondents) as pct,
+        bool_and(cell_pairs.respondents = pair_totals.pair_respondents) as is_whole_groups,
+        bool_or(coalesce(pair_hidden.is_hidden, false)) as draws_on_hidden
+    from cell_pairs
+    join pair_totals using (wres_year, indicator, pair_org, pair_group)
+    left join pair_hidden using (wres_year, indicator, pair_org, pair_group)
+    group by cell_pairs.wres_year, cell_pairs.indicator, cell_pairs.area_code, cell_pairs.breakdown_type,
+        cell_pairs.ethnicity, cell_pairs.ethnicity_group, cell_pairs.gender, cell_pairs.occupation_group
+),
+
+decided as (
+    select
+        *,
+        respondents < {{ var('survey_min_respondents') }} as is_small,
+        is_whole_groups and draws_on_hidden as is_hidden_sum
+    from cells
 )
 
 select
@@ -53,6 +124,6 @@ select
     occupation_group,
     respondents::bigint as respondents,
     pct::double as pct,
-    respondents < {{ var('survey_min_respondents') }} as suppressed,
-    case when respondents < {{ var('survey_min_respondents') }} then 'n<11' end as suppression_reason
-from cells
+    is_small or is_hidden_sum as suppressed,
+    case when is_small then 'n<11' when is_hidden_sum then 'secondary' end as suppression_reason
+from decided
