@@ -103,9 +103,12 @@ def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(landi
         assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
         published_before = (release / "manifest.json").read_text()
 
-        # Break one 2018 file: 2018 fails with an actionable error, keeps its release; 2017 publishes again.
+        # Break one 2018 file and revise a 2017 return: 2018 fails with an actionable error and keeps
+        # its release; 2017, whose files changed, publishes again.
         broken = landing.raw_dir / "dcf" / "2018" / "recruitment__S18-RBB-1.csv"
         broken.write_text(broken.read_text().replace("White,100,30", "White,100,abc"))
+        revised = landing.raw_dir / "dcf" / "2017" / "training__S17-RBB-1.csv"
+        revised.write_text(revised.read_text().replace("White,40", "White,41"))
         second = run_refresh(landing, [2017, 2018], instance)
         assert not second.ok and second.published == [2017]
         failure = next(f for f in second.failures if f.name == "ingest WRES 2018")

@@ -190,14 +190,16 @@ def test_a_failed_gate_keeps_the_previous_release(zone):
     with dg.DagsterInstance.ephemeral() as instance:
         assert run_refresh(zone, [2017, 2018], instance).published == [2017, 2018]
         before = (zone.publish_dir / "2018" / "manifest.json").read_text()
+        before_2017 = (zone.publish_dir / "2017" / "manifest.json").read_text()
         write_csv(zone.raw_dir / "dcf" / "2018" / "board__S18-ZZZ-1.csv",
                   ["org_code", "submission_id", "submitted_at", "board_role", "voting", "ethnicity_group", "members"],
                   [("ZZZ", "S18-ZZZ-1", "2018-07-05T10:00:00", "Executive", "Y", "White", 3)])
         again = run_refresh(zone, [2017, 2018], instance)
-        assert again.published == [2017]
+        assert again.published == []  # 2017's files did not change: its release stands
         failure = next(f for f in again.failures if f.name == "ingest WRES 2018")
         assert "board__S18-ZZZ-1.csv (ZZZ" in failure.error
         assert (zone.publish_dir / "2018" / "manifest.json").read_text() == before
+        assert (zone.publish_dir / "2017" / "manifest.json").read_text() == before_2017
         # The warehouse still answers queries.
         con = duckdb.connect(str(zone.warehouse), read_only=True)
         assert con.execute("select count(*) from marts.wres_indicator_summary where wres_year = 2018").fetchone()[0] > 0
