@@ -65,4 +65,4 @@ def test_refresh_then_query_and_status(tmp_path, monkeypatch):
 def test_dbt_unit_tests_pass(handmade):
     result = run_dbt(["test", "--select", "test_type:unit"], handmade.settings, capture=True)
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "PASS=6" in result.stdout
+    assert "PASS=7" in result.stdout  # the seven unit tests of models/*/_unit_tests.yml

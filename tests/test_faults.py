@@ -9,6 +9,7 @@ release are untouched); the landing files are never modified; the warehouse is s
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -252,3 +254,30 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
         assert analyst.execute("select count(*) from marts.wres_indicator_summary").fetchone()[0] > 0
     finally:
         analyst.close()
+
+
+def test_a_revised_return_republishes_its_year_with_changes_and_history(zone):
+    """RBB revises its 2018 board return: 7 white executive members, not 6. Only 2018
+    is republished; CHANGES.csv lists RBB's board totals (12 -> 13 members, all voting; 6 -> 7 executives)
+    and names the revised file; the replaced release moves to history/2018/."""
+    old_manifest = (zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8")
+    release_2017 = digests(zone.publish_dir / "2017")
+    replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")
+
+    code, output = cli(zone, "refresh")
+
+    assert code == 0, output
+    assert "WRES 2018: republishing (its files changed)" in output and "published [2018]" in output
+    assert digests(zone.publish_dir / "2017") == release_2017
+    changes = pd.read_csv(zone.publish_dir / "2018" / "CHANGES.csv", keep_default_na=False)
+    rbb = changes[(changes["indicator"] == 9) & (changes["area_code"] == "RBB") & (changes["measure"] == "members_total")]
+    # All of RBB's members vote: the voting total moves with the whole board.
+    assert sorted(zip(rbb["breakdown"], rbb["old_value"], rbb["new_value"])) == [
+        ("all", 12, 13), ("executive", 6, 7), ("voting", 12, 13)]
+    assert set(changes["changed_input_files"]) == {"dcf/2018/board__S18-RBB-1.csv"}
+    history = list((zone.publish_dir / "history" / "2018").iterdir())
+    assert len(history) == 1 and (history[0] / "manifest.json").read_text(encoding="utf-8") == old_manifest
+    manifest = json.loads((zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["changes"]["changed_inputs"] == ["dcf/2018/board__S18-RBB-1.csv"]
+    assert manifest["file_sha256"]["CHANGES.csv"] == hashlib.sha256(
+        (zone.publish_dir / "2018" / "CHANGES.csv").read_bytes()).hexdigest()

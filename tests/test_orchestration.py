@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from orchestration.automation import annual_refresh_schedule, landing_zone_sensor
@@ -15,6 +16,8 @@ from orchestration.resources import WarehouseResource
 from tests.conftest import settings_in
 from tests.handmade import write_csv, write_handmade_landing_zone
 from wres.config import PROJECT_ROOT
+from wres.ingest.load import ingest_reference, ingest_year
+from wres.runlock import refresh_snapshot
 
 
 def test_definitions_validate():
@@ -55,23 +58,35 @@ def landing(tmp_path):
     return settings
 
 
-def test_sensor_requests_only_years_whose_files_changed(landing):
+def test_sensor_requests_only_years_whose_files_differ_from_their_load(landing):
     warehouse = WarehouseResource.from_settings(landing)
+
+    def tick(instance, cursor=None):
+        return landing_zone_sensor(dg.build_sensor_context(instance=instance, cursor=cursor,
+                                                           resources={"warehouse": warehouse}))
+
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(instance=instance, resources={"warehouse": warehouse})
-        first = landing_zone_sensor(context)
+        first = tick(instance)
         assert sorted((r.partition_key or "reference") for r in first.run_requests) == ["2017", "2018", "reference"]
         assert first.dynamic_partitions_requests[0].partition_keys == ["2017", "2018"]
-        # A trust revises its 2018 return: only 2018 is requested again.
+    # Everything is loaded (as `wres refresh` does): a Dagster started afterwards, with no cursor, asks for nothing.
+    landing.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(landing.warehouse))
+    ingest_reference(con, landing.raw_dir)
+    for year in (2017, 2018):
+        ingest_year(con, landing.raw_dir, year, landing)
+    con.close()
+    refresh_snapshot(landing.warehouse)
+    with dg.instance_for_test() as instance:
+        started = tick(instance)
+        assert started.run_requests == []
+        # A trust revises its 2018 return: only 2018 is requested.
         write_csv(landing.raw_dir / "dcf" / "2018" / "training__S18-RBB-2.csv",
                   ["org_code", "submission_id", "submitted_at", "ethnicity_group", "accessed_training"],
                   [("RBB", "S18-RBB-2", "2018-09-01T10:00:00", "White", 36)])
-        second = landing_zone_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor,
-                                                             resources={"warehouse": warehouse}))
+        second = tick(instance, started.cursor)
         assert [r.partition_key for r in second.run_requests] == ["2018"]
-        quiet = landing_zone_sensor(dg.build_sensor_context(instance=instance, cursor=second.cursor,
-                                                            resources={"warehouse": warehouse}))
-        assert quiet.run_requests == []
+        assert tick(instance, second.cursor).run_requests == []
 
 
 def test_annual_schedule_requests_the_reference_and_every_year(landing):

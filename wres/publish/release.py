@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from wres.config import PROJECT_ROOT
 from wres.freshness import code_fingerprint, config_fingerprint, inputs_in_manifest, release_fingerprint
 from wres.ingest.load import sha256
+from wres.publish.changes import write_changes
 from wres.report.build import build_report
 
 if TYPE_CHECKING:
@@ -147,7 +148,8 @@ def csv_safe_query(con: duckdb.DuckDBPyConnection, query: str) -> str:
 
 
 def swap_into_place(staging: Path, destination: Path) -> None:
-    """Move a finished release folder to its destination, replacing the previous one."""
+    """Move a finished release folder to its destination; the one it replaces goes to
+    `<publish dir>/history/<year>/<its published_at>/`."""
     aside = destination.with_name(f".previous-{destination.name}-{uuid.uuid4().hex[:8]}")
     if destination.exists():
         destination.rename(aside)
@@ -157,7 +159,18 @@ def swap_into_place(staging: Path, destination: Path) -> None:
         if aside.exists():
             aside.rename(destination)
         raise
-    shutil.rmtree(aside, ignore_errors=True)
+    if aside.exists():
+        keep_in_history(aside, destination.parent / "history" / destination.name)
+
+
+def keep_in_history(release: Path, folder: Path) -> None:
+    try:
+        published_at = json.loads((release / "manifest.json").read_text(encoding="utf-8"))["published_at"]
+        name = published_at.replace(":", "").replace("+0000", "Z")
+    except (OSError, ValueError, KeyError):
+        name = f"unknown-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    release.rename(folder / name)
 
 
 def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path) -> Release:
@@ -261,10 +274,12 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         counts = suppression_counts(con, wres_year)
         inputs = release_inputs(con, wres_year)
         version = code_version()
-        report = render(gate, counts, inputs, version)
+        changes = write_changes(release.folder, release.staging, inputs)
+        report = render(gate, counts, inputs, version, changes=changes)
         reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
         reports.mkdir(parents=True, exist_ok=True)
-        (reports / "data_quality.html").write_text(render(gate, counts, inputs, version, published=False),
+        (reports / "data_quality.html").write_text(render(gate, counts, inputs, version, published=False,
+                                                          changes=changes),
                                                    encoding="utf-8")
         (reports / "checks.json").write_text(json.dumps({"wres_year": wres_year, "passed": gate.passed,
                                                          "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
@@ -284,7 +299,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
                         "fingerprint": release_fingerprint(inputs_in_manifest(con), wres_year, code_fingerprint(),
                                                            config_fingerprint(settings)),
                         "gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
-                        "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html"},
+                        "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html",
+                        "changes": changes},
         extra_files={"data_quality.html": report})
     # Only now, with the release swapped in, does the gate's own report say "published".
     (reports / "data_quality.html").write_text(report, encoding="utf-8")

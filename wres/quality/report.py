@@ -19,7 +19,7 @@ code { font-size: 0.9em; }
 
 
 def render(gate: GateResult, suppression_counts: dict[str, int] | None = None, inputs: list[dict] | None = None,
-           code_version: str = "", published: bool = True) -> str:
+           code_version: str = "", published: bool = True, changes: dict | None = None) -> str:
     """The page; `published=False` for a passing gate whose release is not yet swapped into place."""
     if not gate.passed:
         verdict = "<span class='failed'>FAILED: not published; the previous release stays in place</span>"
@@ -55,7 +55,18 @@ by code version <code>{html.escape(code_version)}</code>.</p>
 <th>observed</th><th>rows to act on</th></tr>{''.join(rows)}</table>
 <h2>Disclosure control</h2>
 <table><tr><th>suppression reason</th><th>values withheld</th></tr>{suppression}</table>
+<h2>Changes since the previous release of this year</h2>
+{_changes_section(changes)}
 <h2>Inputs</h2>
 <table><tr><th>file</th><th>SHA-256</th><th>rows</th></tr>{files}</table>
 </body></html>
 """
+
+
+def _changes_section(changes: dict | None) -> str:
+    if not changes or not changes.get("previous_release"):
+        return "<p>This is the first release of the year.</p>"
+    files = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in changes["changed_inputs"]) or "<li>none</li>"
+    return (f"<p>Against the release of {html.escape(str(changes['previous_release']))}: "
+            f"{changes['changed_values']:,} published value(s) or suppressions differ, listed with their old and "
+            f"new values in <code>CHANGES.csv</code>. Input files added, removed or changed:</p><ul>{files}</ul>")
