@@ -1,5 +1,6 @@
 """The publication gate: disclosure control proven on published output, and blocked years."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -344,3 +345,20 @@ def test_the_gate_blocks_model_employer_rows_below_england(released, tmp_path):
     (folder / "model_employer_trajectory.parquet").unlink()
     missing = [c for c in publication_checks(con, 2018, folder, None, settings) if c.suite == "published_model_employer"]
     assert [c.observed for c in missing] == ["file missing"] and missing[0].blocking_failure
+
+
+def test_a_release_describes_itself(released):
+    settings, con, release, gate = released
+    dictionary = (release.folder / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    assert "| `level` | VARCHAR | trust, icb, region, trust_type or england. |" in dictionary
+    assert "| 2 | `relative_likelihood` | all |" in dictionary
+    assert "| `n<11` |" in dictionary and "| `secondary` |" in dictionary
+    described = json.loads(duckdb.connect().execute(
+        "select decode(value) from parquet_kv_metadata(?) where decode(key) = 'wres_column_descriptions'",
+        [str(release.folder / "wres_indicator_summary.parquet")]).fetchone()[0])
+    assert described["wres_year"] == "WRES year (31 March census year)."
+    manifest = json.loads((release.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["configuration"]["content"] == settings.config_file.read_text(encoding="utf-8")
+    assert manifest["package_versions"]["duckdb"] == duckdb.__version__
+    assert manifest["file_sha256"]["DATA_DICTIONARY.md"] == hashlib.sha256(dictionary.encode("utf-8")).hexdigest()
+    assert all(not i["path"].startswith("/") and "raw_dir" not in i for i in manifest["inputs"])

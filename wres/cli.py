@@ -169,7 +169,9 @@ def _dagster_instance(settings: Settings):
     import dagster as dg
 
     os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").touch()  # an empty one: Dagster's defaults, without its warning on every run
     return dg.DagsterInstance.get()
 
 

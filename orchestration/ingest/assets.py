@@ -19,10 +19,10 @@ YEAR_TABLES = (
     SURVEY_ANSWERS,
 )
 _DESCRIPTIONS = {
-    c.WORKFORCE_STATISTICS.raw_table: "NHS workforce statistics (workforce_statistics/<YYYY>/*.csv)",
-    c.STAFF_SURVEY.raw_table: "NHS Staff Survey respondents (staff_survey/<YYYY-1>/*)",
+    c.WORKFORCE_STATISTICS.raw_table: "NHS workforce statistics (`workforce_statistics/<YYYY>/*.csv`)",
+    c.STAFF_SURVEY.raw_table: "NHS Staff Survey respondents (`staff_survey/<YYYY-1>/*`)",
     SURVEY_ANSWERS: "NHS Staff Survey answers, one row per respondent and question column",
-    **{s.raw_table: f"WRES return, {name} section, every submission (dcf/<YYYY>/{name}__*.csv)"
+    **{s.raw_table: f"WRES return, {name} section, every submission (`dcf/<YYYY>/{name}__*.csv`)"
        for name, s in c.DCF_SECTIONS.items()},
 }
 

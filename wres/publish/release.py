@@ -23,6 +23,7 @@ from wres.config import PROJECT_ROOT
 from wres.freshness import code_fingerprint, config_fingerprint, inputs_in_manifest, release_fingerprint
 from wres.ingest.load import sha256
 from wres.publish.changes import write_changes
+from wres.publish.dictionary import column_descriptions, write_dictionary
 from wres.report.build import build_report
 
 if TYPE_CHECKING:
@@ -183,11 +184,15 @@ def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: P
     try:
         for table in RELEASE_TABLES:
             query = publication_query(table, wres_year)
-            for extension, source, options in (("parquet", query, "(format parquet)"),
-                                               ("csv", csv_safe_query(con, query), "(format csv, header true)")):
+            # The column descriptions travel inside the Parquet file (key-value metadata, as JSON).
+            described = json.dumps(column_descriptions(RELEASE_TABLES[table]), sort_keys=True).replace("'", "''")
+            for extension, source, options in (
+                    ("parquet", query, f"(format parquet, kv_metadata {{wres_column_descriptions: '{described}'}})"),
+                    ("csv", csv_safe_query(con, query), "(format csv, header true)")):
                 target = str(staging / f"{table}.{extension}").replace("'", "''")
                 con.execute(f"copy ({source}) to '{target}' {options}")
             release.tables[table] = con.execute(f"select count(*) from ({query})").fetchone()[0]
+        write_dictionary(staging, RELEASE_TABLES)
     except BaseException:
         discard(release)
         raise
