@@ -4,7 +4,7 @@ from click.testing import CliRunner
 
 from tests.conftest import settings_in
 from tests.handmade import write_handmade_landing_zone
-from wres.cli import main
+from orchestration.cli import main
 from wres.dbt import run_dbt
 
 

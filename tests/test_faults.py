@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from tests.conftest import settings_in
 from tests.handmade import write_handmade_landing_zone
-from wres.cli import main
+from orchestration.cli import main
 from wres.runlock import snapshot_path
 from wres.status import year_statuses
 

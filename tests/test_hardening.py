@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from wres.cli import main
-from wres.publish.release import csv_safe_query
+from orchestration.cli import main
+from wres.publish.contents import csv_safe_query
 
 
 def test_formula_like_text_is_neutralised_in_csv_but_numbers_stay_numbers(tmp_path):

@@ -280,7 +280,7 @@ def test_the_model_employer_is_published_for_england_only(released):
 
 
 def test_the_new_tables_get_csv_formula_neutralisation(released):
-    from wres.publish.release import csv_safe_query, publication_query
+    from wres.publish.contents import csv_safe_query, publication_query
 
     _, con, _, _ = released
     for table in ("wres_survey_breakdown", "model_employer_trajectory"):

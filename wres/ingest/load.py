@@ -248,3 +248,19 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
                         f"{relative} as source_file, '{result.load_id}' as load_id from {stage_table}")
             result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
     return result
+
+
+def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]:
+    """The files behind a year: its latest load of each source and the latest reference load."""
+    rows = con.execute("""
+        with latest as (
+            select *, rank() over (partition by coalesce(wres_year, -1) order by loaded_at desc) as recency
+            from raw.load_manifest
+            where wres_year = ? or wres_year is null
+        )
+        select source, path, sha256, bytes, rows, loaded_at, load_id
+        from latest where recency = 1 order by source, path
+    """, [wres_year]).fetchall()
+    # Paths are relative to the landing zone: a release names no folder of the machine it was built on.
+    return [{"source": r[0], "path": r[1], "sha256": r[2], "bytes": r[3], "rows": r[4],
+             "loaded_at": r[5].isoformat(), "load_id": r[6]} for r in rows]

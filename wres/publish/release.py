@@ -17,29 +17,15 @@ from pathlib import Path
 
 import duckdb
 
-from typing import TYPE_CHECKING
-
 from wres.config import PROJECT_ROOT
 from wres.freshness import code_fingerprint, config_fingerprint, inputs_in_manifest, release_fingerprint
-from wres.ingest.load import sha256
+from wres.ingest.load import release_inputs, sha256
+from wres.publish.contents import RELEASE_TABLES, csv_safe_query, publication_query
 from wres.publish.changes import write_changes
 from wres.publish.dictionary import column_descriptions, write_dictionary
+from wres.quality.gate import GateResult, evaluate
+from wres.quality.report import render
 from wres.report.build import build_report
-
-if TYPE_CHECKING:
-    from wres.quality.gate import GateResult
-
-RELEASE_TABLES = {
-    "wres_indicator_summary": "marts.wres_indicator_summary",
-    "wres_trust_share": "marts.wres_trust_share",
-    "trusts": "intermediate.int_trust_years_enumerated",
-    "wres_survey_breakdown": "marts.wres_survey_breakdown",
-    "model_employer_trajectory": "marts.model_employer_trajectory",
-}
-# The trusts of the year and their areas: public reference data, which lets readers (and the
-# disclosure audit) see which trusts add up to each region and trust type.
-TRUST_COLUMNS = "wres_year, org_code, trust_name, region_code, region_name, icb_code, icb_name, trust_type"
-
 
 @dataclass
 class Release:
@@ -63,22 +49,6 @@ def code_version() -> str:
         return f"wres-warehouse {version('wres-warehouse')}"
 
 
-def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]:
-    """The files behind a year: its latest load of each source and the latest reference load."""
-    rows = con.execute("""
-        with latest as (
-            select *, rank() over (partition by coalesce(wres_year, -1) order by loaded_at desc) as recency
-            from raw.load_manifest
-            where wres_year = ? or wres_year is null
-        )
-        select source, path, sha256, bytes, rows, loaded_at, load_id
-        from latest where recency = 1 order by source, path
-    """, [wres_year]).fetchall()
-    # Paths are relative to the landing zone: a release names no folder of the machine it was built on.
-    return [{"source": r[0], "path": r[1], "sha256": r[2], "bytes": r[3], "rows": r[4],
-             "loaded_at": r[5].isoformat(), "load_id": r[6]} for r in rows]
-
-
 PACKAGES = ("wres-warehouse", "duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "great-expectations",
             "pandas", "pyarrow", "altair", "vl-convert-python")
 
@@ -93,59 +63,6 @@ def package_versions() -> dict[str, str]:
         except PackageNotFoundError:
             found[name] = "not installed"
     return found
-
-
-# The survey breakdown is published without its respondent counts: only the percentage (blank
-# where suppressed), rounded, so that its denominator cannot be read back from it (a full-precision
-# k/n gives n away by continued fractions). docs/METHODOLOGY.md, "Disclosure control".
-SURVEY_BREAKDOWN_COLUMNS = ("wres_year", "survey_year", "indicator", "level", "area_code", "area_name",
-                            "breakdown_type", "ethnicity", "ethnicity_group", "gender", "occupation_group",
-                            "pct", "suppressed", "suppression_reason")
-SURVEY_BREAKDOWN_DECIMALS = 1
-
-
-def publication_query(table: str, wres_year: int) -> str:
-    """The disclosure-controlled rows of a table: suppressed values blank, confidential columns left out."""
-    if table == "wres_survey_breakdown":
-        columns = ", ".join(f"case when suppressed then null else round(pct, {SURVEY_BREAKDOWN_DECIMALS}) end as pct"
-                            if c == "pct" else c for c in SURVEY_BREAKDOWN_COLUMNS)
-        return (f"select {columns} from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
-                f"order by indicator, level, area_code, breakdown_type, ethnicity_group nulls first, "
-                f"ethnicity nulls first, gender nulls first, occupation_group nulls first")
-    if table == "model_employer_trajectory":
-        # England only: England is never suppressed, and a trust row would relate band headcounts
-        # (clinical and non-clinical staff of a band together) that secondary suppression does not cover.
-        return (f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} and level = 'england' "
-                f"order by pay_band, target_year")
-    if table == "wres_indicator_summary":
-        return (f"select * exclude (is_sensitive) replace (case when suppressed then null else value end as value) "
-                f"from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
-                f"order by indicator, level, area_code, breakdown, measure")
-    if table == "trusts":
-        return (f"select {TRUST_COLUMNS} from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
-                f"order by org_code")
-    return f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} order by indicator"
-
-
-# OWASP's CSV injection rule: a text cell starting with one of these is read as a formula by
-# spreadsheets, so the CSV copy of a release prefixes it with a single quote. Parquet keeps the
-# true value; numeric columns, negative numbers included, stay plain numbers.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe_query(con: duckdb.DuckDBPyConnection, query: str) -> str:
-    """`query` with every text column's formula-like cells neutralised for a CSV file."""
-    columns = con.execute(f"describe ({query})").fetchall()
-    triggers = ", ".join(f"chr({ord(t)})" for t in FORMULA_TRIGGERS)
-    selected = []
-    for name, kind, *_ in columns:
-        quoted = '"' + name.replace('"', '""') + '"'
-        if kind.upper() == "VARCHAR":
-            selected.append(f"case when left({quoted}, 1) in ({triggers}) then chr(39) || {quoted} "
-                            f"else {quoted} end as {quoted}")
-        else:
-            selected.append(quoted)
-    return f"select {', '.join(selected)} from ({query})"
 
 
 def swap_into_place(staging: Path, destination: Path) -> None:
@@ -264,15 +181,12 @@ def suppression_counts(con: duckdb.DuckDBPyConnection, wres_year: int) -> dict[s
                             [wres_year]).fetchall())
 
 
-def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tuple[Release, "GateResult"]:
+def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tuple[Release, GateResult]:
     """Run the gate on the year's release-to-be; publish it atomically only when no blocking check fails.
 
     The gate's report is always written to `<publish dir>/gate_reports/<year>/`; a passing
     release carries it as `data_quality.html`, and its manifest every check result.
     """
-    from wres.quality.gate import evaluate
-    from wres.quality.report import render
-
     release = stage_release(con, wres_year, settings.publish_dir)
     try:
         gate = evaluate(con, wres_year, release.staging, release.folder, settings)

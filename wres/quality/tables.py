@@ -17,7 +17,8 @@ from wres.disclosure.audit import audit
 from wres.disclosure.releases import published_cells
 from wres.ingest import contracts as c
 from wres.ingest.landing import reference_files, year_files
-from wres.ingest.load import sha256
+from wres.ingest.load import release_inputs, sha256
+from wres.publish.contents import RELEASE_TABLES, SURVEY_BREAKDOWN_DECIMALS
 
 COUNT_COLUMNS = {
     "workforce": ["headcount"],
@@ -107,7 +108,6 @@ def data_quality_warnings(con, year: int | None = None) -> tuple[pd.DataFrame, s
 
 def landing_zone_consistency(con, year: int, settings: Settings) -> tuple[pd.DataFrame, str]:
     """The files of the year's latest load (and the latest reference load) against the files on disk."""
-    from wres.publish.release import release_inputs
 
     loaded = {i["path"]: i["sha256"] for i in release_inputs(con, year)}
     raw_dir = settings.raw_dir.resolve()
@@ -254,7 +254,6 @@ def _breakdown_id(frame: pd.DataFrame) -> pd.Series:
 def published_survey_breakdown(con, year: int, release_folder: Path) -> tuple[pd.DataFrame, str]:
     """The release's survey breakdown as written, with the warehouse's confidential truth beside each cell:
     its respondents and whether the mart hides it (n<11 or secondary)."""
-    from wres.publish.release import SURVEY_BREAKDOWN_DECIMALS
 
     frame = _release_table(release_folder, "wres_survey_breakdown")
     truth = _df(con, f"select {', '.join(BREAKDOWN_KEY)}, respondents, suppressed as must_hide "
@@ -283,7 +282,6 @@ def published_model_employer(release_folder: Path) -> tuple[pd.DataFrame, str]:
 
 def published_columns(release_folder: Path) -> tuple[pd.DataFrame, str]:
     """One row per column of every table file of the release (`table.column`)."""
-    from wres.publish.release import RELEASE_TABLES
 
     con = duckdb.connect()
     rows = []

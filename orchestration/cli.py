@@ -1,4 +1,5 @@
-"""The `wres` command line: generate a demo landing zone, refresh, inspect, query."""
+"""The `wres` command line: generate a demo landing zone, refresh, inspect, query (it runs the Dagster
+jobs in process, so it lives beside them)."""
 
 from __future__ import annotations
 
