@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from wres import vocabulary as vocab
 from wres.config import Settings
@@ -140,11 +141,16 @@ def _manifest_rows(con, table: str, files: list[LandingFile], raw_dir: Path) -> 
 
 
 def _insert_manifest(con, result: LoadResult, run_id: str, raw_dir: Path) -> None:
+    if not result.files:
+        return
     loaded_at = datetime.now(timezone.utc)
-    con.executemany(
-        f"insert into {RAW}.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(result.load_id, run_id, f["source"], result.wres_year, str(raw_dir), f["path"], f["sha256"],
-          f["bytes"], f["rows"], loaded_at) for f in result.files])
+    rows = pa.table({  # one statement for the whole load, not a round trip per file
+        "load_id": [result.load_id] * len(result.files), "run_id": [run_id] * len(result.files),
+        "source": [f["source"] for f in result.files], "wres_year": [result.wres_year] * len(result.files),
+        "raw_dir": [str(raw_dir)] * len(result.files), "path": [f["path"] for f in result.files],
+        "sha256": [f["sha256"] for f in result.files], "bytes": [f["bytes"] for f in result.files],
+        "rows": [f["rows"] for f in result.files], "loaded_at": [loaded_at] * len(result.files)})
+    con.execute(f"insert into {RAW}.load_manifest by name select * from rows")  # `rows`: DuckDB reads the local
 
 
 @contextmanager
