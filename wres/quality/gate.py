@@ -126,6 +126,12 @@ class Validator:
         return results
 
 
+@lru_cache(maxsize=1)
+def shared_validator() -> Validator:
+    """One GX context per process: starting one takes seconds, and a refresh checks many years."""
+    return Validator()
+
+
 def parameters(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> dict:
     t = settings.thresholds
     return {
@@ -146,7 +152,7 @@ MART_SUITES = ("data_quality_warnings", "mart_invariants", "mart_reconciliation"
 
 def raw_checks(con, year: int, settings: Settings, validator: Validator | None = None) -> list[CheckResult]:
     """The suites guarding one WRES year's raw tables."""
-    validator = validator or Validator()
+    validator = validator or shared_validator()
     params = parameters(con, year, settings)
     builders = {
         "raw_returns": lambda: tables.raw_returns(con, year),
@@ -166,7 +172,7 @@ def raw_checks(con, year: int, settings: Settings, validator: Validator | None =
 
 def mart_checks(con, year: int | None, settings: Settings, validator: Validator | None = None) -> list[CheckResult]:
     """The suites guarding the indicator mart (one year, or every year when `year` is None)."""
-    validator = validator or Validator()
+    validator = validator or shared_validator()
     params = parameters(con, year or 0, settings)
     results = []
     for name, build in (("data_quality_warnings", lambda: tables.data_quality_warnings(con, year)),
@@ -183,7 +189,7 @@ def mart_checks(con, year: int | None, settings: Settings, validator: Validator 
 def publication_checks(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings,
                        validator: Validator | None = None) -> list[CheckResult]:
     """The release as written (its staged files), and the files it was built from."""
-    validator = validator or Validator()
+    validator = validator or shared_validator()
     params = parameters(con, year, settings)
     frame, id_column = tables.published_tables(con, year, release_folder, previous_folder, settings)
     results = validator.validate("published_tables", frame, id_column, params)
@@ -217,7 +223,7 @@ def breakdown_checks(con, year: int, release_folder: Path, validator: Validator,
 
 def evaluate(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings) -> GateResult:
     """Every suite for one WRES year: raw, mart and the staged release, audited with the previous one."""
-    validator = Validator()
+    validator = shared_validator()
     checks = raw_checks(con, year, settings, validator)
     checks += mart_checks(con, year, settings, validator)
     checks += publication_checks(con, year, release_folder, previous_folder, settings, validator)
