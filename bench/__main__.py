@@ -62,17 +62,30 @@ def _children_map() -> dict[int, list[int]]:
     return children
 
 
-def tree_rss_bytes(pid: int) -> int:
-    """The resident set of `pid` and all its descendants now, summed (0 when it is gone)."""
+def _memory_bytes(pid: int) -> int:
+    """A process's proportional set size (its private pages plus its share of the pages it shares,
+    so a tree's sum counts shared libraries once), else its resident set; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def tree_pss_bytes(pid: int) -> int:
+    """The memory of `pid` and all its descendants now, summed (PSS where the kernel gives it)."""
     children = _children_map()
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _memory_bytes(p)
         stack.extend(children.get(p, []))
     return total
 
@@ -82,7 +95,7 @@ def measure(name: str, command: list[str], env: dict[str, str], log: Path, inter
 
     os.wait4 gives the rusage of the child with every descendant it waited for: CPU as
     ru_utime + ru_stime, ru_maxrss as the largest single process. A thread samples the
-    summed resident set of the live tree meanwhile."""
+    summed memory (PSS) of the live tree meanwhile."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:
         started = time.perf_counter()
@@ -93,7 +106,7 @@ def measure(name: str, command: list[str], env: dict[str, str], log: Path, inter
         def sample() -> None:
             nonlocal peak
             while not done.is_set():
-                peak = max(peak, tree_rss_bytes(child.pid))
+                peak = max(peak, tree_pss_bytes(child.pid))
                 done.wait(interval)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -104,7 +117,7 @@ def measure(name: str, command: list[str], env: dict[str, str], log: Path, inter
         sampler.join()
         child.returncode = os.waitstatus_to_exitcode(status)
     return Measurement(name=name, wall_s=wall, cpu_s=usage.ru_utime + usage.ru_stime,
-                       peak_rss_bytes=usage.ru_maxrss * 1024, tree_rss_bytes=peak,
+                       peak_rss_bytes=usage.ru_maxrss * 1024, tree_pss_bytes=peak,
                        returncode=child.returncode, note=_last_line(log))
 
 

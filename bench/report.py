@@ -22,8 +22,9 @@ ORDER = (FLOOR, FULL, NO_CHANGE, REVISED)
 MEMORY_NOTE = (
     "peak RSS: the largest resident set of any one process of the measured tree, from the "
     "rusage os.wait4 returns for the measured child (ru_maxrss, its waited-for descendants "
-    "included); tree RSS: the largest sum of the resident sets of the child and all its "
-    "descendants, sampled from /proc every 0.1 s (short spikes between samples are missed). "
+    "included); tree PSS: the largest sum of the proportional set sizes (PSS: shared pages "
+    "counted once) of the child and all its live descendants, sampled from /proc/<pid>/smaps_rollup "
+    "every 0.1 s (short spikes between samples are missed). "
     "CPU: ru_utime + ru_stime of the same rusage (the child and every descendant it waited for).")
 
 
@@ -33,14 +34,14 @@ class Measurement:
     wall_s: float
     cpu_s: float            # user + system, the child and its waited-for descendants
     peak_rss_bytes: int     # ru_maxrss: the largest single process of the tree
-    tree_rss_bytes: int     # sampled: the largest sum over the tree at one moment
+    tree_pss_bytes: int     # sampled: the largest sum of PSS over the live tree at one moment
     returncode: int = 0
     note: str = ""
 
     @property
     def peak_memory_bytes(self) -> int:
         """The memory the goal is judged on: the larger of the two measures."""
-        return max(self.peak_rss_bytes, self.tree_rss_bytes)
+        return max(self.peak_rss_bytes, self.tree_pss_bytes)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def fmt_goal(g: GoalResult, metric: str) -> str:
     return f"{g.label} ({limit}): {'met' if g.met else 'MISSED'}"
 
 
-COLUMNS = ("measurement", "wall", "x floor", "CPU", "x floor", "peak RSS", "x floor", "tree RSS", "x floor", "goals")
+COLUMNS = ("measurement", "wall", "x floor", "CPU", "x floor", "peak RSS", "x floor", "tree PSS", "x floor", "goals")
 
 
 def rows(result: BenchResult) -> list[list[str]]:
@@ -143,7 +144,7 @@ def rows(result: BenchResult) -> list[list[str]]:
             fmt_seconds(m.wall_s), fmt_ratio(ratio(m.wall_s, floor and floor.wall_s)),
             fmt_seconds(m.cpu_s), fmt_ratio(ratio(m.cpu_s, floor and floor.cpu_s)),
             fmt_mib(m.peak_rss_bytes), fmt_ratio(ratio(m.peak_rss_bytes, floor and floor.peak_rss_bytes)),
-            fmt_mib(m.tree_rss_bytes), fmt_ratio(ratio(m.tree_rss_bytes, floor and floor.tree_rss_bytes)),
+            fmt_mib(m.tree_pss_bytes), fmt_ratio(ratio(m.tree_pss_bytes, floor and floor.tree_pss_bytes)),
             "; ".join(fmt_goal(g, metric_of[g.label]) for g in goals) or "-",
         ])
     return table
@@ -173,7 +174,7 @@ def to_json(result: BenchResult) -> str:
         entry = asdict(m)
         entry["peak_memory_bytes"] = m.peak_memory_bytes
         entry["ratio_to_floor"] = {metric: ratio(getattr(m, metric), floor and getattr(floor, metric))
-                                   for metric in ("wall_s", "cpu_s", "peak_rss_bytes", "tree_rss_bytes")}
+                                   for metric in ("wall_s", "cpu_s", "peak_rss_bytes", "tree_pss_bytes")}
         entry["goals"] = [asdict(g) for g in goals_for(m, floor)]
         measurements.append(entry)
     return json.dumps({"scale": result.scale, "landing_zone": result.landing_zone, "memory": MEMORY_NOTE,

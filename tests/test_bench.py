@@ -16,10 +16,10 @@ from tests.handmade import write_handmade_landing_zone
 
 def _result() -> BenchResult:
     return BenchResult(scale="0.1", landing_zone="/tmp/raw (reused)", measurements=[
-        Measurement(FLOOR, wall_s=10.0, cpu_s=16.0, peak_rss_bytes=200 * MIB, tree_rss_bytes=210 * MIB),
-        Measurement(FULL, wall_s=35.0, cpu_s=80.0, peak_rss_bytes=900 * MIB, tree_rss_bytes=1100 * MIB),
-        Measurement(NO_CHANGE, wall_s=2.5, cpu_s=2.0, peak_rss_bytes=100 * MIB, tree_rss_bytes=50 * MIB),
-        Measurement(REVISED, wall_s=20.0, cpu_s=30.0, peak_rss_bytes=600 * MIB, tree_rss_bytes=700 * MIB,
+        Measurement(FLOOR, wall_s=10.0, cpu_s=16.0, peak_rss_bytes=200 * MIB, tree_pss_bytes=210 * MIB),
+        Measurement(FULL, wall_s=35.0, cpu_s=80.0, peak_rss_bytes=900 * MIB, tree_pss_bytes=1100 * MIB),
+        Measurement(NO_CHANGE, wall_s=2.5, cpu_s=2.0, peak_rss_bytes=100 * MIB, tree_pss_bytes=50 * MIB),
+        Measurement(REVISED, wall_s=20.0, cpu_s=30.0, peak_rss_bytes=600 * MIB, tree_pss_bytes=700 * MIB,
                     returncode=1, note="a year failed"),
     ])
 
