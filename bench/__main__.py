@@ -193,7 +193,7 @@ def revise_return(raw: Path, year: int = REVISED_YEAR, section: str = REVISED_SE
         writer.writeheader()
         writer.writerows(records)
     os.replace(target.with_suffix(".tmp"), target)
-    return (f"{target.relative_to(raw)} replaces {latest.name} ({org}: {count} of row {changed + 1} "
+    return (f"{target.relative_to(raw)} replaces {latest.name} ({org}: {count} of data row {changed + 1} "
             f"+1 to {records[changed][count]})")
 
 

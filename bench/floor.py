@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     counts = run(args.raw_dir, args.out)
-    print(f"floor: {sum(counts.values()):,} indicator values ({', '.join(f'{i}: {n:,}' for i, n in counts.items())}) "
+    print(f"{sum(counts.values()):,} indicator values ({', '.join(f'{i}: {n:,}' for i, n in counts.items())}) "
           f"to {args.out} in {time.perf_counter() - started:.1f}s")
     return 0
 
