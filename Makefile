@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install generate refresh dagster validate docs report-check clean
+.PHONY: run test install generate refresh dagster validate docs report-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,15 @@ report-check: install
 ## make docs: dbt's documentation site with the lineage graph (dbt_project/target/index.html)
 docs: install
 	$(BIN)/wres dbt -- docs generate
+
+## make bench [SCALE=1.0] [SEED=2022] [RAW=dir]: the product against a hand-written DuckDB floor (bench/floor.py)
+## on one landing zone, generated into data/bench/<SCALE>/raw and reused while scale, seed and generator are
+## unchanged (or RAW, an existing landing zone, only read): wall, CPU and peak memory of the floor, a full
+## refresh, a no-change refresh and one revised return, beside the issue's goals; the table is printed and
+## written to data/bench/<SCALE>/results.md and results.json. A benchmark, not a test: it takes minutes.
+SCALE ?= 1.0
+bench: install
+	$(BIN)/python -m bench --scale $(SCALE) $(if $(SEED),--seed $(SEED)) $(if $(RAW),--raw $(RAW))
 
 clean:
 	rm -rf data/warehouse data/published dbt_project/target dbt_project/logs
