@@ -23,9 +23,10 @@ def published_cells(folders: list[Path]) -> pd.DataFrame:
         con.close()
 
 
-def current_releases(publish_dir: Path) -> list[Path]:
-    """The current release folder of every year under `publish_dir`."""
+def current_releases(publish_dir: Path, years: list[int] | None = None) -> list[Path]:
+    """The current release folder of every year under `publish_dir` (of `years` only, when given)."""
     publish_dir = Path(publish_dir)
     if not publish_dir.is_dir():
         return []
-    return sorted(p for p in publish_dir.iterdir() if p.is_dir() and p.name.isdigit())
+    return sorted(p for p in publish_dir.iterdir() if p.is_dir() and p.name.isdigit()
+                  and (not years or int(p.name) in years))

@@ -14,14 +14,17 @@ from wres.disclosure.suppression import apply_secondary_suppression
 
 
 def model(dbt, session):
-    measures = dbt.ref("int_indicator_measures_reasoned").df()
-    trust_areas = dbt.ref("int_trust_years_enumerated").df()[["wres_year", "org_code", "region_code", "icb_code",
-                                                               "trust_type"]]
     years = [int(y) for y in str(dbt.config.get("build_years") or "").split(",") if y.strip()]
-    if dbt.is_incremental and years:
-        # Each year is suppressed on its own: the years whose inputs did not change keep their rows.
-        measures = measures[measures["wres_year"].isin(years)]
-        trust_areas = trust_areas[trust_areas["wres_year"].isin(years)]
+    # Incremental: each year is suppressed on its own, so the years whose inputs did not change keep
+    # their rows, and only the changed years (and their previous releases) are read.
+    only = years if dbt.is_incremental and years else None
+    measures = dbt.ref("int_indicator_measures_reasoned")
+    trust_areas = dbt.ref("int_trust_years_enumerated")
+    if only:
+        measures = measures.filter(f"wres_year in ({', '.join(map(str, only))})")
+        trust_areas = trust_areas.filter(f"wres_year in ({', '.join(map(str, only))})")
+    measures = measures.df()
+    trust_areas = trust_areas.df()[["wres_year", "org_code", "region_code", "icb_code", "trust_type"]]
     trust_areas = trust_areas.rename(columns={"region_code": "region", "icb_code": "icb"})
-    previous = published_cells(current_releases(Path(dbt.config.get("publish_dir") or ".")))
+    previous = published_cells(current_releases(Path(dbt.config.get("publish_dir") or "."), only))
     return apply_secondary_suppression(measures, trust_areas, previous)

@@ -2,8 +2,16 @@
 -- their survey year picks the question columns, the answer scale says what counts.
 -- Indicator 6 counts a respondent who answered either of its two questions, as having
 -- experienced it when either answer is not "Never". Blank answers were dropped in staging.
+-- Incremental on the WRES year: a refresh recomputes only var('build_years') (every year when empty,
+-- with --full-refresh); survey answers are the largest table of the warehouse.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='wres_year',
+          on_schema_change='fail') }}
+
 with answers as (
     select * from {{ ref('stg_staff_survey__answers') }}
+    {% if is_incremental() and var('build_years', []) %}
+    where wres_year in ({{ var('build_years') | join(', ') }})
+    {% endif %}
 ),
 
 question_map as (
