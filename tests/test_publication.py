@@ -362,3 +362,16 @@ def test_a_release_describes_itself(released):
     assert manifest["package_versions"]["duckdb"] == duckdb.__version__
     assert manifest["file_sha256"]["DATA_DICTIONARY.md"] == hashlib.sha256(dictionary.encode("utf-8")).hexdigest()
     assert all(not i["path"].startswith("/") and "raw_dir" not in i for i in manifest["inputs"])
+
+
+def test_a_trust_without_a_type_is_a_data_quality_warning():
+    from wres.quality.gate import shared_validator
+
+    frame = pd.DataFrame({"trust": ["2018:RAA", "2018:RCC"], "declaration_rate": [0.95, 0.92],
+                          "relative_difference": [0.01, 0.02], "trust_type": ["Acute", "Unclassified"]})
+    results = shared_validator().validate("data_quality_warnings", frame, "trust",
+                                          {"declaration_warning": 0.9, "declaration_withhold": 0.8,
+                                           "source_mismatch": 0.1})
+    untyped = next(r for r in results if r.column == "trust_type")
+    assert not untyped.success and untyped.severity == "warning" and untyped.failing_rows == ["2018:RCC"]
+    assert all(r.success for r in results if r.column != "trust_type")

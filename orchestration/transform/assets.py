@@ -17,16 +17,14 @@ MANIFEST = ensure_manifest(settings())
 
 
 class WresDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt nodes by layer and rebuilds them when their inputs change."""
+    """Groups dbt nodes by layer. Rebuilds are started by the run-status sensors of automation.py
+    (the one automation mechanism), not by automation conditions."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "marts"
-
-    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
-        return dg.AutomationCondition.eager()
 
 
 translator = WresDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

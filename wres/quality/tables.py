@@ -99,9 +99,11 @@ def return_completeness(con, year: int, settings: Settings) -> tuple[pd.DataFram
 
 def data_quality_warnings(con, year: int | None = None) -> tuple[pd.DataFrame, str]:
     where = "where d.wres_year = ?" if year is not None else ""
-    frame = _df(con, f"""select d.wres_year || ':' || d.org_code as trust, d.declaration_rate, m.relative_difference
+    frame = _df(con, f"""select d.wres_year || ':' || d.org_code as trust, d.declaration_rate, m.relative_difference,
+                                t.trust_type
                          from intermediate.int_declaration_rates_computed d
                          left join intermediate.int_workforce_totals_compared m using (wres_year, org_code)
+                         left join intermediate.int_trust_years_enumerated t using (wres_year, org_code)
                          {where}""", [year] if year is not None else [])
     return frame, "trust"
 
