@@ -19,7 +19,7 @@ import duckdb
 
 from wres.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Settings
 from wres.ingest.landing import reference_files, year_files
-from wres.ingest.load import sha256
+from wres.ingest.load import latest_loads, sha256
 
 REFERENCE = "reference"
 # Everything that changes a published figure; orchestration code and tests do not.
@@ -71,16 +71,21 @@ def config_fingerprint(settings: Settings) -> str:
     return hashlib.sha256(settings.config_file.read_bytes()).hexdigest()
 
 
-def landing_inputs(settings: Settings, years: list[int]) -> dict[str | int, Inputs]:
-    """(path, sha256) of the reference files and of each year's files, as they are in the landing zone."""
+def landing_inputs(settings: Settings, years: list[int],
+                   known: dict[str | int, Inputs] | None = None) -> dict[str | int, Inputs]:
+    """(path, sha256) of the reference files and of each year's files (and the year before's), as they
+    are in the landing zone; entries of `known` are taken as they are, not hashed again."""
     raw_dir = settings.raw_dir
 
     def hashed(paths) -> Inputs:
         return frozenset((str(p.relative_to(raw_dir)), sha256(p)) for p in paths if p.is_file())
 
-    found: dict[str | int, Inputs] = {REFERENCE: hashed(f.path for f in reference_files(raw_dir))}
+    found = dict(known or {})
+    if REFERENCE not in found:
+        found[REFERENCE] = hashed(f.path for f in reference_files(raw_dir))
     for year in sorted(set(years) | {y - 1 for y in years}):
-        found[year] = hashed(f.path for f in year_files(raw_dir, year, settings).files)
+        if year not in found:
+            found[year] = hashed(f.path for f in year_files(raw_dir, year, settings).files)
     return found
 
 
@@ -98,18 +103,10 @@ def loaded_inputs(warehouse: Path) -> dict[str | int, Inputs]:
 
 
 def inputs_in_manifest(con: duckdb.DuckDBPyConnection) -> dict[str | int, Inputs]:
-    rows = con.execute("""
-        with latest as (
-            select wres_year, load_id,
-                   row_number() over (partition by wres_year order by loaded_at desc, load_id) as recency
-            from (select distinct wres_year, load_id, loaded_at from raw.load_manifest)
-        )
-        select m.wres_year, m.path, m.sha256
-        from raw.load_manifest m join latest l using (load_id)
-        where l.recency = 1""").fetchall()
     found: dict[str | int, set] = {}
-    for year, path, digest in rows:
-        found.setdefault(REFERENCE if year is None else int(year), set()).add((path, digest))
+    for load in latest_loads(con):
+        year = load["wres_year"]
+        found.setdefault(REFERENCE if year is None else int(year), set()).add((load["path"], load["sha256"]))
     return {key: frozenset(value) for key, value in found.items()}
 
 
@@ -145,20 +142,15 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
     provisional = landing_inputs(settings, years)
     ingest = [y for y in years if provisional[y] != loaded.get(y)]
     candidates = sorted(set(years) | {y + 1 for y in ingest if y + 1 in (available or [])})
-    landing = landing_inputs(settings, candidates) if candidates != years else provisional
+    landing = landing_inputs(settings, candidates, known=provisional)
     plan = RefreshPlan(candidates, reference=landing[REFERENCE] != loaded.get(REFERENCE), ingest=ingest,
                        full=not loaded)
-    code, config = code_fingerprint(), config_fingerprint(settings)
-    for year in candidates:
-        expected = release_fingerprint(landing, year, code, config)
-        published = published_fingerprint(settings.publish_dir, year)
-        if published == expected:
-            continue
-        if published is None:
+    for year in stale_releases(settings, candidates, landing):
+        if published_fingerprint(settings.publish_dir, year) is None:
             plan.reasons[year] = "no release yet"
         elif year in plan.ingest:
             plan.reasons[year] = "its files changed"
-        elif landing.get(year - 1) != loaded.get(year - 1):
+        elif landing.get(year - 1, frozenset()) != loaded.get(year - 1, frozenset()):
             plan.reasons[year] = f"the files of {year - 1} changed (indicator 3 uses them)"
         elif plan.reference:
             plan.reasons[year] = "the reference files changed"
@@ -168,9 +160,10 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
     return plan
 
 
-def stale_releases(settings: Settings, years: list[int]) -> list[int]:
+def stale_releases(settings: Settings, years: list[int],
+                   landing: dict[str | int, Inputs] | None = None) -> list[int]:
     """The years of `years` whose release is missing or older than their landing files, code or configuration."""
-    landing = landing_inputs(settings, years)
+    landing = landing_inputs(settings, years, known=landing)
     code, config = code_fingerprint(), config_fingerprint(settings)
     return [y for y in sorted(years)
             if published_fingerprint(settings.publish_dir, y) != release_fingerprint(landing, y, code, config)]

@@ -16,6 +16,7 @@ import duckdb
 
 from wres.config import Settings
 from wres.freshness import inputs_in_manifest, landing_inputs
+from wres.ingest.load import latest_loads
 from wres.ingest.landing import wres_years_found
 from wres.runlock import reader_path
 
@@ -58,14 +59,12 @@ def _latest_loads(settings: Settings) -> tuple[dict[int, tuple[int, datetime]], 
         return {}, {}
     con = duckdb.connect(str(source), read_only=True)
     try:
-        rows = con.execute("""
-            with latest as (
-                select wres_year, load_id, loaded_at,
-                       row_number() over (partition by wres_year order by loaded_at desc, load_id) as recency
-                from (select distinct wres_year, load_id, loaded_at from raw.load_manifest where wres_year is not null))
-            select l.wres_year, count(*), any_value(l.loaded_at)
-            from latest l join raw.load_manifest m using (load_id) where l.recency = 1 group by 1""").fetchall()
-        return {int(y): (int(n), at) for y, n, at in rows}, inputs_in_manifest(con)
+        loads: dict[int, tuple[int, datetime]] = {}
+        for load in latest_loads(con):
+            if load["wres_year"] is not None:
+                files, _ = loads.get(int(load["wres_year"]), (0, None))
+                loads[int(load["wres_year"])] = (files + 1, load["loaded_at"])
+        return loads, inputs_in_manifest(con)
     except duckdb.CatalogException:
         return {}, {}
     finally:

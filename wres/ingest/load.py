@@ -256,17 +256,29 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
     return result
 
 
-def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]:
-    """The files behind a year: its latest load of each source and the latest reference load."""
+def latest_loads(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every file of the latest load of each WRES year and of the reference (`wres_year` None).
+
+    The one definition of "what is loaded now" that refreshes, `wres status` and releases use."""
     rows = con.execute("""
         with latest as (
-            select *, rank() over (partition by coalesce(wres_year, -1) order by loaded_at desc) as recency
-            from raw.load_manifest
-            where wres_year = ? or wres_year is null
+            select wres_year, load_id,
+                   row_number() over (partition by wres_year order by loaded_at desc, load_id) as recency
+            from (select distinct wres_year, load_id, loaded_at from raw.load_manifest)
         )
-        select source, path, sha256, bytes, rows, loaded_at, load_id
-        from latest where recency = 1 order by source, path
-    """, [wres_year]).fetchall()
+        select m.wres_year, m.source, m.path, m.sha256, m.bytes, m.rows, m.loaded_at, m.load_id
+        from raw.load_manifest m join latest l using (load_id)
+        where l.recency = 1
+        order by m.wres_year nulls first, m.source, m.path
+    """).fetchall()
     # Paths are relative to the landing zone: a release names no folder of the machine it was built on.
-    return [{"source": r[0], "path": r[1], "sha256": r[2], "bytes": r[3], "rows": r[4],
-             "loaded_at": r[5].isoformat(), "load_id": r[6]} for r in rows]
+    return [{"wres_year": r[0], "source": r[1], "path": r[2], "sha256": r[3], "bytes": r[4], "rows": r[5],
+             "loaded_at": r[6], "load_id": r[7]} for r in rows]
+
+
+def release_inputs(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[dict]:
+    """The files behind a year: its latest load of each source and the latest reference load."""
+    return [{key: (value.isoformat() if key == "loaded_at" else value) for key, value in load.items()
+             if key != "wres_year"}
+            for load in sorted((f for f in latest_loads(con) if f["wres_year"] in (wres_year, None)),
+                               key=lambda f: (f["source"], f["path"]))]
