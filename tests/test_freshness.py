@@ -3,13 +3,14 @@ the releases that are stale. Only ingest runs here (no dbt): the plan reads the 
 the landing zone and the releases' fingerprints."""
 
 import json
+from dataclasses import replace
 
 import duckdb
 import pytest
 
 from tests.conftest import settings_in
 from tests.handmade import write_handmade_landing_zone
-from wres.freshness import code_fingerprint, config_fingerprint, landing_inputs, plan_refresh, release_fingerprint
+from wres.freshness import landing_inputs, plan_refresh, release_fingerprint
 from wres.ingest.load import ingest_reference, ingest_year, latest_loads, release_inputs
 
 YEARS = [2017, 2018]
@@ -34,7 +35,7 @@ def publish_as_of_now(settings, years):
     for year in years:
         folder = settings.publish_dir / str(year)
         folder.mkdir(parents=True, exist_ok=True)
-        fingerprint = release_fingerprint(landing, year, code_fingerprint(), config_fingerprint(settings))
+        fingerprint = release_fingerprint(landing, year, settings)
         (folder / "manifest.json").write_text(json.dumps({"fingerprint": fingerprint}))
 
 
@@ -101,3 +102,14 @@ def test_latest_loads_keep_only_the_newest_load_of_each_year(loaded):
                                                                  "reference/trust_types.csv"]
     assert "workforce_statistics/2018/workforce.csv" in paths and "staff_survey/2017/nss_2017.csv" in paths
     assert "workforce_statistics/2017/workforce.csv" not in paths
+
+
+def test_a_year_published_on_the_year_end_method_does_not_wait_on_the_year_before(loaded):
+    # From WRES 2018 on (instead of 2022), indicator 3 is the year-end rate: 2018 uses no 2017 file.
+    year_end = replace(loaded, years=replace(loaded.years, indicator3_year_end_from=2018))
+    publish_as_of_now(year_end, YEARS)
+    path = year_end.raw_dir / "workforce_statistics" / "2017" / "workforce.csv"
+    path.write_text(path.read_text().replace(",35\n", ",36\n"))
+    plan = plan_refresh(year_end, [2017], available=YEARS)
+    assert (plan.years, plan.ingest, plan.publish, plan.build_years) == ([2017], [2017], [2017], [2017])
+    assert plan_refresh(year_end, [2018], available=YEARS).nothing_to_do

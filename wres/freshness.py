@@ -3,8 +3,8 @@
 A year's files are compared by SHA-256 with its latest load in `raw.load_manifest`: only the
 years whose files changed are loaded again. A release is stale when its *fingerprint* differs
 from the one its inputs give now. The fingerprint covers everything a year's figures depend
-on: the files of the year, of the year before (indicator 3's rolling rate uses it) and the
-reference files, the code that computes figures (Python, dbt, expectations) and the
+on: the files of the year, of the year before when indicator 3 is published as a two-year rolling
+rate that year (before `indicator3_year_end_from`), the reference files, the code that computes figures (Python, dbt, expectations) and the
 configuration's content. A refresh with nothing changed therefore does nothing.
 """
 
@@ -39,13 +39,14 @@ class RefreshPlan:
     reasons: dict[int, str] = field(default_factory=dict)  # why each year is republished
 
     full: bool = False  # rebuild every year from scratch (forced, or a new warehouse)
+    dependents: list[int] = field(default_factory=list)  # years whose figures use a reloaded year
 
     @property
     def build_years(self) -> list[int]:
         """The years the incremental dbt models recompute; empty for all of them."""
         if self.full or self.reference:
             return []
-        return sorted(set(self.publish) | set(self.ingest) | {y + 1 for y in self.ingest})
+        return sorted(set(self.publish) | set(self.ingest) | set(self.dependents))
 
     @property
     def build(self) -> bool:
@@ -54,6 +55,12 @@ class RefreshPlan:
     @property
     def nothing_to_do(self) -> bool:
         return not self.build
+
+
+def uses_previous_year(wres_year: int, settings: Settings) -> bool:
+    """Whether a year's release uses the year before's files: indicator 3 as published is a two-year
+    rolling rate before `indicator3_year_end_from` (METHODOLOGY.md); nothing else spans years."""
+    return wres_year < settings.years.indicator3_year_end_from
 
 
 def code_fingerprint() -> str:
@@ -73,8 +80,8 @@ def config_fingerprint(settings: Settings) -> str:
 
 def landing_inputs(settings: Settings, years: list[int],
                    known: dict[str | int, Inputs] | None = None) -> dict[str | int, Inputs]:
-    """(path, sha256) of the reference files and of each year's files (and the year before's), as they
-    are in the landing zone; entries of `known` are taken as they are, not hashed again."""
+    """(path, sha256) of the reference files and of each year's files (and the year before's where it
+    uses them), as they are in the landing zone; entries of `known` are taken as they are, not hashed again."""
     raw_dir = settings.raw_dir
 
     def hashed(paths) -> Inputs:
@@ -83,7 +90,7 @@ def landing_inputs(settings: Settings, years: list[int],
     found = dict(known or {})
     if REFERENCE not in found:
         found[REFERENCE] = hashed(f.path for f in reference_files(raw_dir))
-    for year in sorted(set(years) | {y - 1 for y in years}):
+    for year in sorted(set(years) | {y - 1 for y in years if uses_previous_year(y, settings)}):
         if year not in found:
             found[year] = hashed(f.path for f in year_files(raw_dir, year, settings).files)
     return found
@@ -110,14 +117,15 @@ def inputs_in_manifest(con: duckdb.DuckDBPyConnection) -> dict[str | int, Inputs
     return {key: frozenset(value) for key, value in found.items()}
 
 
-def release_fingerprint(inputs: dict[str | int, Inputs], wres_year: int, code: str, config: str) -> str:
+def release_fingerprint(inputs: dict[str | int, Inputs], wres_year: int, settings: Settings,
+                        code: str | None = None) -> str:
     """The fingerprint of year `wres_year`'s release computed from `inputs` (landing or loaded)."""
     payload = {
-        "code": code,
-        "configuration": config,
+        "code": code or code_fingerprint(),
+        "configuration": config_fingerprint(settings),
         REFERENCE: sorted(inputs.get(REFERENCE, ())),
         "year": sorted(inputs.get(wres_year, ())),
-        "previous_year": sorted(inputs.get(wres_year - 1, ())),
+        "previous_year": sorted(inputs.get(wres_year - 1, ())) if uses_previous_year(wres_year, settings) else [],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -133,7 +141,7 @@ def published_fingerprint(publish_dir: Path, wres_year: int) -> str | None:
 def plan_refresh(settings: Settings, years: list[int], force: bool = False,
                  available: list[int] | None = None) -> RefreshPlan:
     """What a refresh of `years` has to do, given the landing zone, the warehouse and the releases.
-    A year of `available` after a reloaded year is republished too (indicator 3 uses the year before)."""
+    A year of `available` whose figures use a reloaded year is republished too (`uses_previous_year`)."""
     years = sorted(years)
     if force:
         return RefreshPlan(years, reference=True, ingest=list(years), publish=list(years),
@@ -141,16 +149,18 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
     loaded = loaded_inputs(settings.warehouse)
     provisional = landing_inputs(settings, years)
     ingest = [y for y in years if provisional[y] != loaded.get(y)]
-    candidates = sorted(set(years) | {y + 1 for y in ingest if y + 1 in (available or [])})
+    dependents = [y + 1 for y in ingest if uses_previous_year(y + 1, settings)]
+    candidates = sorted(set(years) | {y for y in dependents if y in (available or [])})
     landing = landing_inputs(settings, candidates, known=provisional)
     plan = RefreshPlan(candidates, reference=landing[REFERENCE] != loaded.get(REFERENCE), ingest=ingest,
-                       full=not loaded)
+                       full=not loaded, dependents=dependents)
     for year in stale_releases(settings, candidates, landing):
         if published_fingerprint(settings.publish_dir, year) is None:
             plan.reasons[year] = "no release yet"
         elif year in plan.ingest:
             plan.reasons[year] = "its files changed"
-        elif landing.get(year - 1, frozenset()) != loaded.get(year - 1, frozenset()):
+        elif (uses_previous_year(year, settings)
+              and landing.get(year - 1, frozenset()) != loaded.get(year - 1, frozenset())):
             plan.reasons[year] = f"the files of {year - 1} changed (indicator 3 uses them)"
         elif plan.reference:
             plan.reasons[year] = "the reference files changed"
@@ -164,9 +174,9 @@ def stale_releases(settings: Settings, years: list[int],
                    landing: dict[str | int, Inputs] | None = None) -> list[int]:
     """The years of `years` whose release is missing or older than their landing files, code or configuration."""
     landing = landing_inputs(settings, years, known=landing)
-    code, config = code_fingerprint(), config_fingerprint(settings)
+    code = code_fingerprint()
     return [y for y in sorted(years)
-            if published_fingerprint(settings.publish_dir, y) != release_fingerprint(landing, y, code, config)]
+            if published_fingerprint(settings.publish_dir, y) != release_fingerprint(landing, y, settings, code)]
 
 
 def changed_since_load(settings: Settings, years: list[int], loaded: dict[str | int, Inputs]) -> list[str | int]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from wres.config import PROJECT_ROOT
-from wres.freshness import code_fingerprint, config_fingerprint, inputs_in_manifest, release_fingerprint
+from wres.freshness import config_fingerprint, inputs_in_manifest, release_fingerprint
 from wres.ingest.load import release_inputs, sha256
 from wres.publish.contents import RELEASE_TABLES, csv_safe_query, publication_query
 from wres.publish.changes import write_changes
@@ -215,8 +215,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         con, release,
         extra_manifest={"configuration": {"file": settings.config_file.name, "sha256": config_fingerprint(settings),
                                           "content": settings.config_file.read_text(encoding="utf-8")},
-                        "fingerprint": release_fingerprint(inputs_in_manifest(con), wres_year, code_fingerprint(),
-                                                           config_fingerprint(settings)),
+                        "fingerprint": release_fingerprint(inputs_in_manifest(con), wres_year, settings),
                         "gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
                         "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html",
                         "changes": changes},
