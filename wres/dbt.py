@@ -39,10 +39,12 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def run_dbt(args: list[str], settings: Settings, capture: bool = False) -> subprocess.CompletedProcess:
-    """Run `dbt <args>` in the project with the configuration's vars appended."""
+def run_dbt(args: list[str], settings: Settings, capture: bool = False,
+            build_years: list[int] | None = None) -> subprocess.CompletedProcess:
+    """Run `dbt <args>` in the project with the configuration's vars appended (and the years the
+    incremental models recompute)."""
     command = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings)]
+               "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings, build_years)]
     return subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), text=True,
                           capture_output=capture, check=False)
 

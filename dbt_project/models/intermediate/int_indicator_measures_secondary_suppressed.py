@@ -14,7 +14,14 @@ from wres.disclosure.suppression import apply_secondary_suppression
 
 
 def model(dbt, session):
-    years = [int(y) for y in str(dbt.config.get("build_years") or "").split(",") if y.strip()]
+    # Each dbt.config.get call stands alone in an assignment: dbt finds the config keys a Python model
+    # uses by reading its source, and misses a call nested in an expression (`str(dbt.config.get(...))`),
+    # which then returns None at run time.
+    build_years = dbt.config.get("build_years")
+    publish_dir = dbt.config.get("publish_dir")
+    if not publish_dir:
+        raise ValueError("int_indicator_measures_secondary_suppressed needs config publish_dir (var publish_dir)")
+    years = [int(y) for y in str(build_years or "").split(",") if y.strip()]
     # Incremental: each year is suppressed on its own, so the years whose inputs did not change keep
     # their rows, and only the changed years (and their previous releases) are read.
     only = years if dbt.is_incremental and years else None
@@ -26,5 +33,5 @@ def model(dbt, session):
     measures = measures.df()
     trust_areas = trust_areas.df()[["wres_year", "org_code", "region_code", "icb_code", "trust_type"]]
     trust_areas = trust_areas.rename(columns={"region_code": "region", "icb_code": "icb"})
-    previous = published_cells(current_releases(Path(dbt.config.get("publish_dir") or "."), only))
+    previous = published_cells(current_releases(Path(publish_dir), only))
     return apply_secondary_suppression(measures, trust_areas, previous)

@@ -1,0 +1,59 @@
+"""The secondary-suppression model as dbt runs it: it reads the releases already published (what
+they hid stays hidden) and, given `build_years`, recomputes only those years.
+
+The Python function has its own tests (test_disclosure.py); these catch what only a dbt run shows,
+such as the model's configuration (publish dir, build years) not reaching it."""
+
+import duckdb
+
+from tests.conftest import build_warehouse, settings_in
+from tests.handmade import write_handmade_landing_zone
+from wres.dbt import run_dbt
+
+MODEL = "int_indicator_measures_secondary_suppressed"
+# WRES 2017 and 2018, indicator 1, trust RAA, all staff: 35 white in 2017 (code A) and 130 in 2018
+# (40 + 50 + 30 + 10, its revised return)
+# are published: no small count forces them out.
+CELL = "indicator = 1 and level = 'trust' and area_code = 'RAA' and breakdown = 'all' and measure = 'headcount_white'"
+
+
+def cell(settings, year):
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return con.execute(f"select value, suppression_reason from intermediate.{MODEL} "
+                           f"where wres_year = ? and {CELL}", [year]).fetchone()
+    finally:
+        con.close()
+
+
+def fake_release_hiding_the_cell(settings, year):
+    """A release of `year` as published earlier: the mart's cells, with the RAA cell hidden."""
+    folder = settings.publish_dir / str(year)
+    folder.mkdir(parents=True)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        con.execute(f"""copy (select wres_year, indicator, level, area_code, breakdown, measure,
+                                     case when {CELL} then null else value end as value
+                              from marts.wres_indicator_summary where wres_year = {year})
+                        to '{folder / "wres_indicator_summary.parquet"}' (format parquet)""")
+    finally:
+        con.close()
+
+
+def test_a_cell_an_earlier_release_hid_stays_hidden_and_only_build_years_are_recomputed(tmp_path):
+    settings = settings_in(tmp_path)
+    write_handmade_landing_zone(settings.raw_dir)
+    build_warehouse(settings, [2017, 2018])
+    assert cell(settings, 2017) == (35.0, None)
+    assert cell(settings, 2018) == (130.0, None)
+
+    fake_release_hiding_the_cell(settings, 2017)
+    fake_release_hiding_the_cell(settings, 2018)
+    result = run_dbt(["build", "--select", MODEL], settings, capture=True, build_years=[2018])
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert cell(settings, 2018) == (130.0, "secondary")  # hidden before: hidden again
+    assert cell(settings, 2017) == (35.0, None)  # not in build_years: its rows are kept as they were
+
+    result = run_dbt(["build", "--select", MODEL, "--full-refresh"], settings, capture=True)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert cell(settings, 2017) == (35.0, "secondary")
