@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'wres_indicator_summary'}}}) }}
 -- Every measure of the seed expected_measures is in the indicator mart at England level for
 -- every WRES year: the return measures each year, the survey measures in a year with a survey.
 with years as (

@@ -101,9 +101,10 @@ def record(con: duckdb.DuckDBPyConnection, run_results: dict, manifest: dict) ->
     con.execute("begin transaction")
     try:
         con.execute(f"delete from {TABLE}")
-        con.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?)",
-                        [(f.wres_year, f.test, f.model, f.description, f.failing_rows, f.examples)
-                         for f in failures])
+        if failures:
+            con.executemany(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?)",
+                            [(f.wres_year, f.test, f.model, f.description, f.failing_rows, f.examples)
+                             for f in failures])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
