@@ -13,7 +13,7 @@ from orchestration.automation import (
 )
 from orchestration.ingest.assets import raw_reference, raw_wres_year
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
-from orchestration.publish.assets import MART_KEYS, wres_release
+from orchestration.publish.assets import wres_release
 from orchestration.quality.checks import build_mart_checks
 from orchestration.resources import WarehouseResource
 from orchestration.transform.assets import dbt_resource, wres_dbt_models
@@ -22,7 +22,7 @@ from orchestration.transform.assets import dbt_resource, wres_dbt_models
 def build_definitions(warehouse: "WarehouseResource | None" = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[raw_reference, raw_wres_year, wres_dbt_models, wres_release],
-        asset_checks=[build_mart_checks(MART_KEYS[0])],
+        asset_checks=[build_mart_checks(wres_dbt_models)],
         jobs=[reference_job, ingest_year_job, transform_job, publish_job],
         schedules=[annual_refresh_schedule],
         sensors=[landing_zone_sensor, transform_after_ingest, publish_after_transform],

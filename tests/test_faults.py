@@ -162,8 +162,44 @@ def test_stray_entries_are_listed_and_trusts_without_a_type_named(zone):
     assert code == 0, output
     assert "dcf/2018_old: expected a year folder dcf/<YYYY>/; it is not read" in output
     assert "notes.txt: not part of the landing zone layout" in output
-    assert ("WRES 2018: 1 trust(s) open at 31 March have no trust type in reference/trust_types.csv and are "
-            "grouped as 'Unclassified': RCC") in output
+    assert ("WRES 2018: 1 trust(s) in the year's files have no trust type in reference/trust_types.csv and are "
+            "grouped as 'Unclassified': RCC (GAMMA COMMUNITY NHS TRUST)") in output
+
+
+def test_a_failing_dbt_data_test_blocks_only_the_year_its_rows_belong_to(zone):
+    """RCC opened on 1 April 2017, but files a WRES 2017 return (all four sections, which pass every
+    file contract: RCC is an English NHS trust of the ODS reference). Its rows belong to no trust
+    open at 31 March 2017, so the dbt tests *_trust_open_at_census find them; 2017 is not
+    published, naming the test, the model and the rows; 2018 (republished: the year before
+    changed) publishes."""
+    dcf = zone.raw_dir / "dcf" / "2017"
+    rows = {"recruitment": "White,50,10", "disciplinary": "White,1", "training": "White,12", "board": "Executive,Y,White,4"}
+    headers = {s: (dcf / f"{s}__S17-RBB-1.csv").read_text(encoding="utf-8").splitlines()[0] for s in rows}
+    for section, row in rows.items():
+        (dcf / f"{section}__S17-RCC-1.csv").write_text(
+            f"{headers[section]}\nRCC,S17-RCC-1,2017-07-04T10:00:00,{row}\n", encoding="utf-8")
+    raw_before = digests(zone.raw_dir)
+    release_2017 = digests(zone.publish_dir / "2017")
+
+    code, output = cli(zone, "refresh")
+
+    assert code == 1, output
+    assert "FAILED publish WRES 2017" in output and "published [2018]" in output
+    assert "dbt test stg_dcf__recruitment_trust_open_at_census on stg_dcf__recruitment found 1 failing row(s) " \
+           "in WRES 2017" in output
+    assert ("source_file=dcf/2017/recruitment__S17-RCC-1.csv, org_code=RCC, submission_id=S17-RCC-1, "
+            "submitted_at=2017-07-04 10:00:00, ethnicity_group=White, shortlisted=50, appointed=10") in output
+    for section in ("board", "disciplinary", "training"):
+        assert f"dbt test stg_dcf__{section}_trust_open_at_census on stg_dcf__{section} found 1 failing row(s)" in output
+    assert "Traceback" not in output
+    assert digests(zone.raw_dir) == raw_before
+    assert digests(zone.publish_dir / "2017") == release_2017
+    checks = json.loads((zone.publish_dir / "gate_reports" / "2017" / "checks.json").read_text(encoding="utf-8"))
+    failed = sorted(c["expectation"] for c in checks["checks"] if not c["success"] and c["severity"] == "error")
+    assert failed == [f"stg_dcf__{s}_trust_open_at_census" for s in ("board", "disciplinary", "recruitment", "training")]
+    manifest = json.loads((zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8"))
+    dbt_check = next(c for c in manifest["checks"] if c["suite"] == "dbt_tests")
+    assert dbt_check["success"] and dbt_check["observed"] == "no failing rows"
 
 
 def test_nothing_changed_does_nothing(zone):

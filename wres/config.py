@@ -84,6 +84,7 @@ class Settings:
         return {
             "build_years": sorted(build_years or []),
             "first_wres_year": y.first_wres_year,
+            "dcf_workforce_from": y.dcf_workforce_from,
             "indicator1_return_from": y.indicator1_return_from,
             "indicator3_year_end_from": y.indicator3_year_end_from,
             "indicator7_current_from_survey": y.indicator7_current_from_survey,

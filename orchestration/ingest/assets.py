@@ -4,11 +4,9 @@
 import dagster as dg
 
 from wres.config import settings
-from wres.quality.gate import raw_checks
 from wres.ingest import contracts as c
 from wres.ingest.load import RAW, SURVEY_ANSWERS, LoadResult, ingest_reference, ingest_year
 from orchestration.partitions import wres_year_partitions
-from orchestration.quality.checks import check_result
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 GROUP = "raw"
@@ -58,24 +56,9 @@ def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     yield from _materializations(result, ("etr", "trust_types"))
 
 
-# Great Expectations suites run on the year's raw tables right after they are loaded.
-RAW_CHECKS = {
-    "raw_returns": ("dcf_recruitment", "Every return row: counts >= 0, trusts in the reference, "
-                                       "unique keys per submission, every section present."),
-    "raw_recruitment": ("dcf_recruitment", "appointed <= shortlisted."),
-    "return_completeness": ("dcf_recruitment", "At least 95% of the trusts open at 31 March returned "
-                                               "(a warning below 100%)."),
-    "raw_workforce_statistics": ("workforce_statistics", "Headcounts >= 0, trusts in the reference, one row per "
-                                                         "key, the census date."),
-    "raw_staff_survey": ("staff_survey_respondents", "Respondents' trusts are in the reference."),
-}
-
-
 @dg.multi_asset(
     specs=[dg.AssetSpec(_key(t), description=_DESCRIPTIONS[t], group_name=GROUP, kinds={"duckdb"})
            for t in YEAR_TABLES],
-    check_specs=[dg.AssetCheckSpec(name, asset=_key(table), description=description, blocking=True)
-                 for name, (table, description) in RAW_CHECKS.items()],
     partitions_def=wres_year_partitions,
     pool=WAREHOUSE_POOL,
 )
@@ -86,16 +69,7 @@ def raw_wres_year(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     with warehouse.writer() as con:
         s = warehouse.settings()
         result = ingest_year(con, warehouse.raw_dir, wres_year, s, run_id=context.run.run_id)
-        checks = raw_checks(con, wres_year, s)
     context.log.info(f"WRES {wres_year}: loaded {result.total_rows:,} rows from {len(result.files)} files")
     for warning in result.warnings:
         context.log.warning(warning)
     yield from _materializations(result, YEAR_TABLES)
-    for name, (table, _) in RAW_CHECKS.items():
-        yield check_result(name, [c for c in checks if c.suite == name], _key(table))
-    failures = [c for c in checks if c.blocking_failure]
-    if failures:
-        # The rows are loaded (the files kept their contract) but the year cannot be published.
-        raise dg.Failure(description=f"WRES {wres_year} loaded, but {len(failures)} blocking check(s) failed; "
-                                     f"the year will not be published until they pass:\n  "
-                                     + "\n  ".join(c.summary() for c in failures))

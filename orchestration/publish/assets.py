@@ -12,7 +12,11 @@ from orchestration.transform.assets import wres_dbt_models
 
 GROUP = "publish"
 RELEASE = dg.AssetKey(["published", "wres_release"])
-MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name) for name in ("wres_indicator_summary", "wres_trust_share")]
+# Every mart the release or its gate reads.
+MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name)
+             for name in ("wres_indicator_summary", "wres_trust_share", "wres_survey_breakdown",
+                          "model_employer_trajectory", "wres_return_completeness", "wres_trust_data_quality",
+                          "wres_survey_denominators")]
 
 
 @dg.asset(
@@ -22,8 +26,9 @@ MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name) for name in ("wres
     group_name=GROUP,
     kinds={"parquet", "csv", "html"},
     check_specs=[dg.AssetCheckSpec("publication_gate", asset=RELEASE, blocking=True,
-                                   description="Every GX suite of expectations/ for the year, the release "
-                                               "as it would be published included; errors block it.")],
+                                   description="The dbt data tests failing on the year's rows, and every GX suite of "
+                                               "expectations/ for the year, the release as it would be "
+                                               "published included; errors block it.")],
     description="Disclosure-controlled tables, manifest, data-quality page and report site of one WRES year, "
                 "audited for disclosure from the files as written and swapped into the year's folder under the "
                 "publish dir only when the year's gate passes.",

@@ -1,14 +1,17 @@
 """Great Expectations suites as Dagster asset checks, with results a data engineer can act on."""
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
-from wres.config import settings
 from wres.quality.gate import ERROR, CheckResult, mart_checks
 
+# The GX suites on marts, as asset checks of the mart each reads (the dbt tests are checks already,
+# through dagster-dbt). They run over every year; the gate of each year runs them on its rows.
 MART_SUITES = {
-    "data_quality_warnings": "Declaration rates and return-vs-statistics differences (warnings).",
-    "mart_invariants": "Percentages in 0-100, one row per key, documented suppression reasons, England unsuppressed.",
-    "mart_reconciliation": "England counts reconcile with the sum of their trusts.",
+    "return_completeness": ("wres_return_completeness",
+                            "At least 95% of the trusts open at 31 March returned, per year (a warning below 100%)."),
+    "data_quality_warnings": ("wres_trust_data_quality",
+                              "Declaration rates, return-vs-statistics differences, trusts without a type (warnings)."),
 }
 
 
@@ -31,19 +34,20 @@ def check_result(name: str, checks: list[CheckResult], asset_key: dg.AssetKey, e
                   "warnings": dg.MetadataValue.int(len(warnings)), **(extra or {})})
 
 
-def build_mart_checks(summary_key: dg.AssetKey):
+def build_mart_checks(dbt_assets):
+    keys = {name: get_asset_key_for_model([dbt_assets], model) for name, (model, _) in MART_SUITES.items()}
+
     @dg.multi_asset_check(
-        specs=[dg.AssetCheckSpec(name, asset=summary_key, description=description,
-                                 blocking=name != "data_quality_warnings")
-               for name, description in MART_SUITES.items()],
+        specs=[dg.AssetCheckSpec(name, asset=keys[name], description=description, blocking=False)
+               for name, (_, description) in MART_SUITES.items()],
         required_resource_keys={"warehouse"},
     )
-    def indicator_mart_checks(context: dg.AssetCheckExecutionContext):
+    def mart_suite_checks(context: dg.AssetCheckExecutionContext):
         warehouse = context.resources.warehouse
         s = warehouse.settings()
         with warehouse.reader() as con:
             results = mart_checks(con, None, s)
         for name in MART_SUITES:
-            yield check_result(name, [r for r in results if r.suite == name], summary_key)
+            yield check_result(name, [r for r in results if r.suite == name], keys[name])
 
-    return indicator_mart_checks
+    return mart_suite_checks

@@ -11,6 +11,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from wres.config import DBT_PROJECT_DIR, settings
 from wres.dbt import DbtLog, dbt_executable, dbt_log_path, ensure_manifest, vars_arg
+from wres.quality import dbt_failures
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 MANIFEST = ensure_manifest(settings())
@@ -45,14 +46,25 @@ class DbtBuildConfig(dg.Config):
 def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
                     config: DbtBuildConfig):
     """`dbt build` of the selected models: seeds, models and their tests, in layer order. dbt's own
-    log goes to a file per run (its path is in the run log and in any failure)."""
+    log goes to a file per run (its path is in the run log and in any failure). A data test that
+    finds rows does not fail the build: its rows are recorded per WRES year (wres.quality.dbt_failures)
+    and block the publication of those years only; a unit test or a model error fails the build."""
     warehouse.export_for_dbt()
     args = ["build", *vars_arg(warehouse.settings(), config.years)] + ([] if config.years else ["--full-refresh"])
     log = dbt_log_path(Path(warehouse.warehouse), context.run.run_id)
     context.log.info(f"dbt log: {log}")
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
+        invocation = dbt.cli(args, context=context)
         try:
-            yield from dbt.cli(args, context=context).stream()
+            yield from invocation.stream()
         except DagsterDbtCliRuntimeError as exc:
             raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
+        # Data tests warn (dbt_project.yml): their failing rows block only the years they belong to.
+        with warehouse.writer() as con:
+            failures = dbt_failures.record(con, invocation.get_artifact("run_results.json"),
+                                           invocation.get_artifact("manifest.json"))
+        for failure in failures:
+            year = failure.wres_year if failure.wres_year is not None else "every year"
+            context.log.warning(f"WRES {year}: {dbt_failures.message(failure, failure.wres_year or 0)}; "
+                                f"e.g. {'; '.join(failure.examples[:3])}")
         warehouse.refresh_snapshot()

@@ -215,19 +215,22 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
 
 
 def trusts_without_type(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[str]:
-    """Trusts open at 31 March of the year with no row in reference/trust_types.csv: they would be
-    compared as a one-trust group 'Unclassified', so they are named on screen and in the report."""
+    """Trusts with rows in the year's files but no row in reference/trust_types.csv: they would be
+    compared as a one-trust group 'Unclassified', so they are named on screen as soon as they load
+    (the gate's data_quality_warnings suite lists every such trust of the year's marts)."""
+    tables = [c.WORKFORCE_STATISTICS.raw_table, *(s.raw_table for s in c.DCF_SECTIONS.values()),
+              c.STAFF_SURVEY.raw_table]
+    loaded = " union ".join(f"select org_code from {RAW}.{t} where wres_year = {int(wres_year)}" for t in tables)
     rows = con.execute(f"""
-        select e.org_code, e.name from {RAW}.etr e
+        select distinct e.org_code, e.name from ({loaded}) y
+        join {RAW}.etr e using (org_code)
         left join {RAW}.trust_types t using (org_code)
-        where t.org_code is null and nullif(e.region_code, '') is not null
-          and strptime(e.open_date, '%Y%m%d') <= date '{wres_year}-03-31'
-          and (nullif(e.close_date, '') is null or strptime(e.close_date, '%Y%m%d') > date '{wres_year}-03-31')
+        where t.org_code is null
         order by e.org_code""").fetchall()
     if not rows:
         return []
     named = ", ".join(f"{code} ({name})" for code, name in rows[:20]) + (" ..." if len(rows) > 20 else "")
-    return [f"WRES {wres_year}: {len(rows)} trust(s) open at 31 March have no trust type in "
+    return [f"WRES {wres_year}: {len(rows)} trust(s) in the year's files have no trust type in "
             f"reference/trust_types.csv and are grouped as 'Unclassified': {named}"]
 
 

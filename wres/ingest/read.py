@@ -256,6 +256,11 @@ def column_checks(contract: c.Contract, wres_year: int | None, survey_questions:
         checks.append(Check("submitted_at", f"try_cast(submitted_at as timestamp) < timestamp '{wres_year}-04-01'",
                             f"'{{value}}' is before the WRES {wres_year} census date ({wres_year}-03-31): "
                             f"a return submitted then belongs to an earlier year; check the folder dcf/<YYYY>/"))
+    if wres_year is not None and "org_code" in contract.names:
+        checks.append(Check("org_code", f"nullif(trim(org_code), '') is not null and org_code not in "
+                                        f"(select org_code from raw.etr where nullif(region_code, '') is not null)",
+                            "'{value}' is not an NHS trust in England in the ODS reference (reference/etr.csv, "
+                            "rows with a region code); expected the ODS code of an English NHS trust"))
     if contract is c.STAFF_SURVEY and survey_questions:
         for indicator, columns in survey_questions.items():
             answers = vocab.survey_answers()[vocab.answer_kind_by_indicator()[indicator]]

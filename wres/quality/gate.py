@@ -1,4 +1,5 @@
-"""The publication gate: every Great Expectations suite of `expectations/` run for one WRES year.
+"""The publication gate of one WRES year: the dbt data tests that failed on its rows, and every
+Great Expectations suite of `expectations/` (what only the release shows).
 
 GX is imported lazily (its import takes seconds). Each expectation's severity comes from
 its meta: `error` blocks publication, `warning` is recorded and shown. A result names the
@@ -18,8 +19,7 @@ import duckdb
 import pandas as pd
 
 from wres.config import EXPECTATIONS_DIR, Settings
-from wres.ingest import contracts as c
-from wres.quality import tables
+from wres.quality import dbt_failures, tables
 
 ERROR, WARNING = "error", "warning"
 MAX_EXAMPLES = 20
@@ -132,12 +132,9 @@ def shared_validator() -> Validator:
     return Validator()
 
 
-def parameters(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) -> dict:
+def parameters(settings: Settings) -> dict:
     t = settings.thresholds
     return {
-        "org_codes": tables.english_trusts(con),
-        "sections": list(c.dcf_sections_for(year, settings.years.dcf_workforce_from)),
-        "census_date": [f"{year}-03-31"],
         "return_rate_min": t.return_rate_min,
         "declaration_warning": t.declaration_warning,
         "declaration_withhold": t.declaration_withhold,
@@ -146,51 +143,46 @@ def parameters(con: duckdb.DuckDBPyConnection, year: int, settings: Settings) ->
     }
 
 
-RAW_SUITES = ("raw_returns", "raw_recruitment", "raw_workforce_statistics", "raw_staff_survey", "return_completeness")
-MART_SUITES = ("data_quality_warnings", "mart_invariants", "mart_reconciliation", "mart_completeness")
-
-
-def raw_checks(con, year: int, settings: Settings, validator: Validator | None = None) -> list[CheckResult]:
-    """The suites guarding one WRES year's raw tables."""
-    validator = validator or shared_validator()
-    params = parameters(con, year, settings)
-    builders = {
-        "raw_returns": lambda: tables.raw_returns(con, year),
-        "raw_recruitment": lambda: tables.raw_recruitment(con, year),
-        "raw_workforce_statistics": lambda: tables.raw_workforce_statistics(con, year),
-        "raw_staff_survey": lambda: tables.raw_staff_survey(con, year),
-        "return_completeness": lambda: tables.return_completeness(con, year, settings),
-    }
-    results = []
-    for name, build in builders.items():
-        frame, id_column = build()
-        if frame.empty and name in ("raw_workforce_statistics", "raw_staff_survey"):
-            continue  # optional sources of the year
-        results += validator.validate(name, frame, id_column, params)
-    return results
+# Suites on the marts that only the release shows: the return rate and the data-quality warnings.
+MART_SUITES = ("return_completeness", "data_quality_warnings")
+DBT_TESTS = "dbt_tests"
 
 
 def mart_checks(con, year: int | None, settings: Settings, validator: Validator | None = None) -> list[CheckResult]:
-    """The suites guarding the indicator mart (one year, or every year when `year` is None)."""
+    """The suites on the year's marts (every year when `year` is None)."""
     validator = validator or shared_validator()
-    params = parameters(con, year or 0, settings)
+    params = parameters(settings)
     results = []
-    for name, build in (("data_quality_warnings", lambda: tables.data_quality_warnings(con, year)),
-                        ("mart_invariants", lambda: tables.mart_invariants(con, year)),
-                        ("mart_reconciliation", lambda: tables.mart_reconciliation(con, year))):
-        frame, id_column = build()
-        results += validator.validate(name, frame, id_column, params)
-    if year is not None:
-        frame, id_column = tables.mart_completeness(con, year)
-        results += validator.validate("mart_completeness", frame, id_column, params)
+    for name, build in (("return_completeness", tables.return_completeness),
+                        ("data_quality_warnings", tables.data_quality_warnings)):
+        if year is None:
+            for each_year, frame in build(con, None).groupby("wres_year"):
+                results += validator.validate(name, frame, "trust", params)
+        else:
+            results += validator.validate(name, build(con, year), "trust", params)
     return results
+
+
+def dbt_test_checks(con, year: int) -> list[CheckResult]:
+    """The dbt data tests whose failing rows belong to the year (or to no year), as the last build
+    recorded them (wres.quality.dbt_failures): each blocks the year and names its rows."""
+    failures = dbt_failures.year_failures(con, year)
+    if failures is None:
+        return []
+    if not failures:
+        return [CheckResult(suite=DBT_TESTS, expectation="dbt data tests", column=None,
+                            guards="every dbt data test passes on the year's rows", severity=ERROR, success=True,
+                            observed="no failing rows")]
+    return [CheckResult(suite=DBT_TESTS, expectation=f.test, column=f.model, guards=dbt_failures.message(f, year),
+                        severity=ERROR, success=False, observed=f"{f.failing_rows} failing rows",
+                        failing_rows=f.examples, failing_count=f.failing_rows) for f in failures]
 
 
 def publication_checks(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings,
                        validator: Validator | None = None) -> list[CheckResult]:
     """The release as written (its staged files), and the files it was built from."""
     validator = validator or shared_validator()
-    params = parameters(con, year, settings)
+    params = parameters(settings)
     frame, id_column = tables.published_tables(con, year, release_folder, previous_folder, settings)
     results = validator.validate("published_tables", frame, id_column, params)
     results += breakdown_checks(con, year, release_folder, validator, params)
@@ -222,9 +214,10 @@ def breakdown_checks(con, year: int, release_folder: Path, validator: Validator,
 
 
 def evaluate(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings) -> GateResult:
-    """Every suite for one WRES year: raw, mart and the staged release, audited with the previous one."""
+    """For one WRES year: its dbt data test failures, the mart suites and the staged release, audited
+    with the previous one."""
     validator = shared_validator()
-    checks = raw_checks(con, year, settings, validator)
+    checks = dbt_test_checks(con, year)
     checks += mart_checks(con, year, settings, validator)
     checks += publication_checks(con, year, release_folder, previous_folder, settings, validator)
     return GateResult(wres_year=year, checks=checks)

@@ -1,7 +1,8 @@
 """The DataFrames the Great Expectations suites validate, read from the warehouse with SQL.
 
-Each function returns (DataFrame, id_column): the id column names the rows a failure is
-about (a trust, a submission, a mart row), so a check result says which ones to act on.
+They read the marts and the release only (dbt's lineage shows every table the gate reads).
+The id column names the rows a failure is about (a trust, a cell, a file), so a check result
+says which ones to act on: the mart tables' is `trust`; the others return (DataFrame, id_column).
 """
 
 from __future__ import annotations
@@ -15,97 +16,31 @@ import pandas as pd
 from wres.config import Settings
 from wres.disclosure.audit import audit
 from wres.disclosure.releases import published_cells
-from wres.ingest import contracts as c
 from wres.ingest.landing import reference_files, year_files
 from wres.ingest.load import release_inputs, sha256
 from wres.publish.contents import RELEASE_TABLES, SURVEY_BREAKDOWN_DECIMALS
-
-COUNT_COLUMNS = {
-    "workforce": ["headcount"],
-    "recruitment": ["shortlisted", "appointed"],
-    "disciplinary": ["entered_formal_disciplinary"],
-    "training": ["accessed_training"],
-    "board": ["members"],
-}
-KEY_COLUMNS = {
-    "workforce": ["staff_group", "pay_band", "ethnicity_group"],
-    "recruitment": ["ethnicity_group"],
-    "disciplinary": ["ethnicity_group"],
-    "training": ["ethnicity_group"],
-    "board": ["board_role", "voting", "ethnicity_group"],
-}
-
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
 
 
-# The raw checks run right after a load, before dbt: they read the reference from raw.etr.
-def english_trusts(con) -> list[str]:
-    """ODS codes of the NHS trusts in England (a region code) in the loaded reference."""
-    return [r[0] for r in con.execute("select org_code from raw.etr where nullif(region_code, '') is not null "
-                                      "order by 1").fetchall()]
+def _year_filter(year: int | None) -> tuple[str, list]:
+    return ("where wres_year = ?", [year]) if year is not None else ("", [])
 
 
-def raw_returns(con, year: int) -> tuple[pd.DataFrame, str]:
-    parts = []
-    for section, counts in COUNT_COLUMNS.items():
-        key = " || '|' || ".join(f"coalesce({k}, '')" for k in KEY_COLUMNS[section])
-        for count in counts:
-            parts.append(f"""select '{section}' as section, submission_id, org_code, ethnicity_group,
-                                    {key} as row_key, '{count}' as count_name,
-                                    try_cast({count} as bigint) as count_value,
-                                    source_file || ' (' || org_code || ', ' || {key} || ')' as row_id
-                             from raw.{c.DCF_SECTIONS[section].raw_table} where wres_year = {int(year)}""")
-    return _df(con, " union all ".join(parts)), "row_id"
+def return_completeness(con, year: int | None) -> pd.DataFrame:
+    """One row per trust open at 31 March of the year (of every year when None): returned, complete."""
+    where, params = _year_filter(year)
+    return _df(con, f"""select wres_year, wres_year || ':' || org_code as trust, returned, complete
+                        from marts.wres_return_completeness {where} order by wres_year, org_code""", params)
 
 
-def raw_recruitment(con, year: int) -> tuple[pd.DataFrame, str]:
-    frame = _df(con, """select source_file || ' (' || org_code || ', ' || ethnicity_group || ')' as row_id, org_code,
-                               try_cast(shortlisted as bigint) as shortlisted, try_cast(appointed as bigint) as appointed
-                        from raw.dcf_recruitment where wres_year = ?""", [year])
-    return frame, "row_id"
-
-
-def raw_workforce_statistics(con, year: int) -> tuple[pd.DataFrame, str]:
-    frame = _df(con, """select source_file || ' (' || org_code || ', ' || staff_group || ', ' || pay_band || ', '
-                               || coalesce(ethnic_category, '') || ')' as row_id, org_code, staff_group, pay_band, ethnic_category, census_date,
-                               try_cast(headcount as bigint) as headcount
-                        from raw.workforce_statistics where wres_year = ?""", [year])
-    return frame, "row_id"
-
-
-def raw_staff_survey(con, year: int) -> tuple[pd.DataFrame, str]:
-    frame = _df(con, """select org_code, count(*) as respondents from raw.staff_survey_respondents
-                        where wres_year = ? group by org_code""", [year])
-    return frame, "org_code"
-
-
-def return_completeness(con, year: int, settings: Settings) -> tuple[pd.DataFrame, str]:
-    sections = c.dcf_sections_for(year, settings.years.dcf_workforce_from)
-    present = [f"exists (select 1 from raw.{c.DCF_SECTIONS[s].raw_table} r "
-               f"where r.wres_year = t.wres_year and r.org_code = t.org_code)" for s in sections]
-    returned = f"({' or '.join(present)}) as returned, ({' and '.join(present)}) as complete"
-    frame = _df(con, f"""
-        with t as (
-            select org_code, {int(year)} as wres_year from raw.etr
-            where nullif(region_code, '') is not null
-              and strptime(open_date, '%Y%m%d') <= make_date({int(year)}, 3, 31)
-              and (nullif(close_date, '') is null or strptime(close_date, '%Y%m%d') > make_date({int(year)}, 3, 31))
-        )
-        select t.org_code, {returned} from t""")
-    return frame, "org_code"
-
-
-def data_quality_warnings(con, year: int | None = None) -> tuple[pd.DataFrame, str]:
-    where = "where d.wres_year = ?" if year is not None else ""
-    frame = _df(con, f"""select d.wres_year || ':' || d.org_code as trust, d.declaration_rate, m.relative_difference,
-                                t.trust_type
-                         from intermediate.int_declaration_rates_computed d
-                         left join intermediate.int_workforce_totals_compared m using (wres_year, org_code)
-                         left join intermediate.int_trust_years_enumerated t using (wres_year, org_code)
-                         {where}""", [year] if year is not None else [])
-    return frame, "trust"
+def data_quality_warnings(con, year: int | None) -> pd.DataFrame:
+    """One row per trust with workforce figures in the year (in every year when None)."""
+    where, params = _year_filter(year)
+    return _df(con, f"""select wres_year, wres_year || ':' || org_code as trust, declaration_rate,
+                               relative_difference, trust_type
+                        from marts.wres_trust_data_quality {where} order by wres_year, org_code""", params)
 
 
 def landing_zone_consistency(con, year: int, settings: Settings) -> tuple[pd.DataFrame, str]:
@@ -122,72 +57,6 @@ def landing_zone_consistency(con, year: int, settings: Settings) -> tuple[pd.Dat
                           "current_sha256": [current.get(p) for p in paths]})
     frame["matches"] = frame["loaded_sha256"].notna() & (frame["loaded_sha256"] == frame["current_sha256"])
     return frame, "path"
-
-
-def _summary(con, year: int | None) -> pd.DataFrame:
-    where = "where wres_year = ?" if year is not None else ""
-    return _df(con, f"select * from marts.wres_indicator_summary {where}", [year] if year is not None else [])
-
-
-def mart_invariants(con, year: int | None = None) -> tuple[pd.DataFrame, str]:
-    frame = _summary(con, year)
-    frame["is_percentage"] = frame["measure"].str.startswith(("pct", "rate")) | (frame["measure"] == "declaration_rate")
-    frame["row_id"] = (frame["wres_year"].astype(str) + ":" + frame["indicator"].astype(str) + ":" + frame["level"]
-                       + ":" + frame["area_code"] + ":" + frame["breakdown"] + ":" + frame["measure"])
-    return frame, "row_id"
-
-
-def mart_reconciliation(con, year: int | None = None) -> tuple[pd.DataFrame, str]:
-    where = "and wres_year = ?" if year is not None else ""
-    frame = _df(con, f"""
-        with counts as (
-            select * from marts.wres_indicator_summary
-            where (measure like 'headcount_%' or measure like 'members_%') {where}
-        ),
-        trusts as (select wres_year, indicator, breakdown, measure, sum(value) as trust_sum
-                   from counts where level = 'trust' group by all),
-        england as (select wres_year, indicator, breakdown, measure, value as england_value
-                    from counts where level = 'england')
-        select wres_year || ':' || indicator || ':' || breakdown || ':' || measure as row_id,
-               england_value, trust_sum, coalesce(england_value, 0) - coalesce(trust_sum, 0) as difference
-        from england full join trusts using (wres_year, indicator, breakdown, measure)""",
-               [year] if year is not None else [])
-    return frame, "row_id"
-
-
-EXPECTED_MEASURES = {
-    "returns": {
-        1: ["headcount_white", "headcount_bme", "headcount_unknown", "headcount_total", "pct_white", "pct_bme",
-            "pct_unknown", "declaration_rate", "disparity_lower_to_middle", "disparity_middle_to_upper",
-            "disparity_lower_to_upper"],
-        2: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper"],
-        3: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper",
-            "relative_likelihood_as_published"],
-        4: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper"],
-        9: ["members_total", "members_bme", "pct_bme_board", "pct_bme_workforce", "gap_pp"],
-    },
-    "survey": {
-        5: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
-        6: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
-        7: ["pct_white", "pct_bme", "respondents_white", "respondents_bme", "pct_white_legacy", "pct_bme_legacy"],
-        8: ["pct_white", "pct_bme", "respondents_white", "respondents_bme"],
-    },
-}
-
-
-def mart_completeness(con, year: int) -> tuple[pd.DataFrame, str]:
-    """Expected measures of the sources loaded for the year, with their England row counts."""
-    has_survey = con.execute("select count(*) > 0 from raw.staff_survey_respondents where wres_year = ?",
-                             [year]).fetchone()[0]
-    expected = [(i, m) for i, ms in EXPECTED_MEASURES["returns"].items() for m in ms]
-    if has_survey:
-        expected += [(i, m) for i, ms in EXPECTED_MEASURES["survey"].items() for m in ms]
-    found = dict(((r[0], r[1]), r[2]) for r in con.execute(
-        "select indicator, measure, count(*) from marts.wres_indicator_summary "
-        "where wres_year = ? and level = 'england' group by all", [year]).fetchall())
-    frame = pd.DataFrame({"row_id": [f"{i}:{m}" for i, m in expected],
-                          "england_rows": [found.get((i, m), 0) for i, m in expected]})
-    return frame, "row_id"
 
 
 def _release_table(folder: Path, table: str) -> pd.DataFrame:
@@ -226,8 +95,7 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
                                                       | frame["measure"].str.startswith("respondents_"))
     # Each survey figure's own denominator (the legacy indicator 7 figures have theirs).
     denominators = _df(con, """select indicator, level, area_code, breakdown, measure, respondents
-                         from intermediate.int_indicator_5_8_measures_unpivoted
-                         where wres_year = ?""", [year])
+                         from marts.wres_survey_denominators where wres_year = ?""", [year])
     merged = frame[["indicator", "level", "area_code", "breakdown", "measure"]].merge(
         denominators, how="left", on=["indicator", "level", "area_code", "breakdown", "measure"])
     frame["survey_respondents"] = merged["respondents"].to_numpy()
