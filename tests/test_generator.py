@@ -52,7 +52,7 @@ def test_every_generated_file_passes_its_contract(small):
     ingest_reference(con, small)
     for year in (2021, 2022):
         result = ingest_year(con, small, year, settings)
-        assert result.rows["workforce_statistics"] > 0 and result.rows["staff_survey_answers"] > 0
+        assert result.rows["workforce_statistics"] > 0 and result.rows["staff_survey_respondents"] > 0
 
 
 def test_the_drop_carries_real_mess(small):

@@ -187,16 +187,61 @@ def write_survey(folder: Path, name: str, rows, header=SURVEY_HEADER, gz=False) 
 GOOD_RESPONDENT = ["R1", "RAA", "Arab", "Female", "Other", "Never", "1-2", "", "Yes", "No"]
 
 
-def test_survey_loads_answers_long(zone):
+def test_survey_loads_one_row_per_respondent(zone):
     settings, con = zone
     write_survey(settings.raw_dir / "staff_survey" / "2017", "survey.csv.gz",
                  [GOOD_RESPONDENT, ["R2", "RBB", "", "", "", "", "", "", "", ""]], gz=True)
     result = ingest_year(con, settings.raw_dir, 2018, settings)
-    assert result.rows["staff_survey_respondents"] == 2
-    # Blank answers are not stored: R1 answered 4 questions, R2 none.
-    answers = con.execute("select question, answer from raw.staff_survey_answers where wres_year = 2018 "
-                          "order by question").fetchall()
-    assert answers == [("q17b", "No"), ("q21", "Yes"), ("q22a", "Never"), ("q22b", "1-2")]
+    assert result.rows == {**result.rows, "staff_survey_respondents": 2}
+    assert "staff_survey_answers" not in result.rows  # no table of one row per answer
+    rows = con.execute("select respondent_id, q22a, q22b, nullif(q22c, ''), q21, q17b "
+                       "from raw.staff_survey_respondents where wres_year = 2018 order by respondent_id").fetchall()
+    assert rows == [("R1", "Never", "1-2", None, "Yes", "No"), ("R2", None, None, None, None, None)]
+
+
+def test_survey_questionnaires_share_one_table_by_column_name(zone):
+    """Each year's question columns: the 2021 questionnaire's columns are null for 2017's respondents."""
+    settings, con = zone
+    write_survey(settings.raw_dir / "staff_survey" / "2017", "survey.csv", [GOOD_RESPONDENT])
+    ingest_year(con, settings.raw_dir, 2018, settings)
+    header_2021 = ["respondent_id", "org_code", "ethnicity", "gender", "occupation_group",
+                   "q14a", "q14b", "q14c", "q15", "q16b", "q99z"]  # q99z: a question no indicator uses
+    write_survey(settings.raw_dir / "staff_survey" / "2021", "survey.csv",
+                 [["S1", "RAA", "Arab", "Female", "Other", "3-5", "", "Never", "Don't know", "Yes", "free"]],
+                 header=header_2021)
+    ingest_year(con, settings.raw_dir, 2022, settings)
+    columns = {r[0] for r in con.execute("describe raw.staff_survey_respondents").fetchall()}
+    assert {"q22a", "q21", "q14a", "q15", "q99z", "q13a"} <= columns  # q13a: named by the map, never loaded
+    rows = con.execute("select wres_year, respondent_id, q22a, q14a, q15, q99z from raw.staff_survey_respondents "
+                       "where respondent_id in ('S1', 'R1') order by wres_year, respondent_id").fetchall()
+    assert rows == [(2018, "R1", "Never", None, None, None), (2022, "S1", None, "3-5", "Don't know", "free")]
+
+
+def test_a_warehouse_with_answers_in_rows_is_widened_once(tmp_path):
+    """An earlier version kept one row per answer in raw.staff_survey_answers: the next load puts
+    the answers back in their respondents' columns and drops that table."""
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("create schema raw")
+    con.execute("create table raw.staff_survey_respondents (respondent_id varchar, org_code varchar, "
+                "ethnicity varchar, gender varchar, occupation_group varchar, survey_year integer, "
+                "wres_year integer, source_file varchar, load_id varchar)")
+    con.execute("insert into raw.staff_survey_respondents values "
+                "('R1', 'RAA', 'Arab', null, null, 2017, 2018, 'f.csv', 'l1'), "
+                "('R1', 'RAA', 'Arab', null, null, 2020, 2021, 'g.csv', 'l2'), "
+                "('R2', 'RBB', null, null, null, 2020, 2021, 'g.csv', 'l2')")
+    con.execute("create table raw.staff_survey_answers (respondent_id varchar, question varchar, answer varchar, "
+                "survey_year integer, wres_year integer, source_file varchar, load_id varchar)")
+    con.execute("insert into raw.staff_survey_answers values ('R1', 'q21', 'Yes', 2017, 2018, 'f.csv', 'l1'), "
+                "('R1', 'q14', 'No', 2020, 2021, 'g.csv', 'l2'), ('R1', 'q13a', 'Never', 2020, 2021, 'g.csv', 'l2')")
+    load_module.ensure_raw_schema(con)
+    rows = con.execute("select survey_year, respondent_id, q21, q14, q13a, q14a from raw.staff_survey_respondents "
+                       "order by survey_year, respondent_id").fetchall()
+    assert rows == [(2017, "R1", "Yes", None, None, None), (2020, "R1", None, "No", "Never", None),
+                    (2020, "R2", None, None, None, None)]
+    assert con.execute("select count(*) from duckdb_tables() where table_name = 'staff_survey_answers'"
+                       ).fetchone()[0] == 0
+    load_module.ensure_raw_schema(con)  # nothing left to widen: a second call changes nothing
+    assert con.execute("select count(*) from raw.staff_survey_respondents").fetchone()[0] == 3
 
 
 def test_truncated_gzip(zone):

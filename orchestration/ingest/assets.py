@@ -5,7 +5,7 @@ import dagster as dg
 
 from wres.config import settings
 from wres.ingest import contracts as c
-from wres.ingest.load import RAW, SURVEY_ANSWERS, LoadResult, ingest_reference, ingest_year
+from wres.ingest.load import RAW, LoadResult, ingest_reference, ingest_year
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -14,12 +14,10 @@ YEAR_TABLES = (
     c.WORKFORCE_STATISTICS.raw_table,
     *(section.raw_table for section in c.DCF_SECTIONS.values()),
     c.STAFF_SURVEY.raw_table,
-    SURVEY_ANSWERS,
 )
 _DESCRIPTIONS = {
     c.WORKFORCE_STATISTICS.raw_table: "NHS workforce statistics (`workforce_statistics/<YYYY>/*.csv`)",
-    c.STAFF_SURVEY.raw_table: "NHS Staff Survey respondents (`staff_survey/<YYYY-1>/*`)",
-    SURVEY_ANSWERS: "NHS Staff Survey answers, one row per respondent and question column",
+    c.STAFF_SURVEY.raw_table: "NHS Staff Survey respondents and their answers (`staff_survey/<YYYY-1>/*`)",
     **{s.raw_table: f"WRES return, {name} section, every submission (`dcf/<YYYY>/{name}__*.csv`)"
        for name, s in c.DCF_SECTIONS.items()},
 }

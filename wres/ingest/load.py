@@ -3,11 +3,19 @@
 Every file is checked against its contract before anything is written; a year is then
 replaced inside one transaction, so a failed load leaves the previous rows of that year
 in place. Each file loaded gets a row in `raw.load_manifest` with its SHA-256.
+
+The staff survey stays one row per respondent, as in its files: `raw.staff_survey_respondents`
+has a column for every question column ever loaded (the union by name of every year's
+questionnaire), null in the years whose questionnaire lacks it. DuckDB stores a column that is
+null for a whole year in next to no space and a query reads only the columns it names, so one
+table serves every year, dbt scores a year on that year's columns, and the survey is never
+unpivoted into one row per answer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +36,8 @@ from wres.ingest.read import (
     column_checks,
     duplicate_key_problems,
     empty_file_problems,
+    _ident,
+    _sql_str,
     read_header,
     run_checks,
     stage,
@@ -35,9 +45,9 @@ from wres.ingest.read import (
 )
 
 RAW = "raw"
-SURVEY_ANSWERS = "staff_survey_answers"
 _YEAR_TABLES = [c.WORKFORCE_STATISTICS.raw_table, *(s.raw_table for s in c.DCF_SECTIONS.values()),
-                c.STAFF_SURVEY.raw_table, SURVEY_ANSWERS]
+                c.STAFF_SURVEY.raw_table]
+_LONG_SURVEY_ANSWERS = "staff_survey_answers"  # the one-row-per-answer table of earlier versions
 
 
 @dataclass
@@ -70,8 +80,9 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     fixed = ", ".join(f"{n} varchar" for n in c.STAFF_SURVEY.names)
     con.execute(f"create table if not exists {RAW}.{c.STAFF_SURVEY.raw_table} "
                 f"({fixed}, survey_year integer, {year_cols})")
-    con.execute(f"create table if not exists {RAW}.{SURVEY_ANSWERS} (respondent_id varchar, question varchar, "
-                f"answer varchar, survey_year integer, {year_cols})")
+    # Every column the question map names exists, loaded or not, so that dbt can score any year.
+    add_question_columns(con, [row["question_column"] for row in vocab.read_seed("survey_question_map")])
+    _widen_long_survey_answers(con)
     con.execute(f"create table if not exists {RAW}.etr ({', '.join(f'{n} varchar' for n in c.ETR_COLUMNS)}, "
                 f"source_file varchar, load_id varchar)")
     con.execute(f"create table if not exists {RAW}.trust_types (org_code varchar, trust_type varchar, "
@@ -81,6 +92,41 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""create table if not exists {RAW}.load_manifest (
         load_id varchar, run_id varchar, source varchar, wres_year integer, raw_dir varchar,
         path varchar, sha256 varchar, bytes bigint, rows bigint, loaded_at timestamp with time zone)""")
+
+
+def add_question_columns(con: duckdb.DuckDBPyConnection, questions: list[str]) -> None:
+    """Add the survey question columns the respondents table lacks (text, null in earlier rows)."""
+    table = f"{RAW}.{c.STAFF_SURVEY.raw_table}"
+    present = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+    for question in dict.fromkeys(q for q in questions if q not in present):
+        con.execute(f"alter table {table} add column {_ident(question)} varchar")
+
+
+def _widen_long_survey_answers(con: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse of an earlier version holds the answers one row per answer: put them back in
+    their respondents' question columns, once, and drop that table."""
+    exists = con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                         [RAW, _LONG_SURVEY_ANSWERS]).fetchone()[0]
+    if not exists:
+        return
+    long_table, table = f"{RAW}.{_LONG_SURVEY_ANSWERS}", f"{RAW}.{c.STAFF_SURVEY.raw_table}"
+    con.execute("begin transaction")
+    try:
+        questions = [r[0] for r in con.execute(f"select distinct question from {long_table} order by 1").fetchall()]
+        add_question_columns(con, questions)
+        if questions:
+            listed = ", ".join(_sql_str(q) for q in questions)
+            assigned = ", ".join(f"{_ident(q)} = wide.{_ident(q)}" for q in questions)
+            con.execute(f"""update {table} set {assigned}
+                from (pivot (select survey_year, respondent_id, question, answer from {long_table})
+                      on question in ({listed}) using any_value(answer)
+                      group by survey_year, respondent_id) as wide
+                where {table}.survey_year = wide.survey_year and {table}.respondent_id = wide.respondent_id""")
+        con.execute(f"drop table {long_table}")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def _check_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], layout_problems: list[str],
@@ -196,20 +242,16 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
             files = [f for f in found.files if f.contract is contract]
             result.files.extend(_manifest_rows(con, stage_table, files, raw_dir))
             names = ", ".join(contract.names)
-            extra = f"{found.survey_year} as survey_year, " if contract is c.STAFF_SURVEY else ""
+            extra = ""
+            if contract is c.STAFF_SURVEY:
+                questions = [r[0] for r in con.execute(f"describe {stage_table}").fetchall()
+                             if re.fullmatch(c.SURVEY_QUESTION_PATTERN, r[0])]
+                add_question_columns(con, questions)
+                extra = "".join(f"{_ident(q)}, " for q in questions) + f"{found.survey_year} as survey_year, "
             con.execute(f"insert into {RAW}.{contract.raw_table} by name select {names}, {extra}"
                         f"{wres_year} as wres_year, {relative} as source_file, '{result.load_id}' as load_id "
                         f"from {stage_table}")
             result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
-            if contract is c.STAFF_SURVEY:
-                con.execute(f"""insert into {RAW}.{SURVEY_ANSWERS} by name
-                    select respondent_id, question, answer, {found.survey_year} as survey_year,
-                           {wres_year} as wres_year, source_file, '{result.load_id}' as load_id
-                    from (unpivot (select respondent_id, {relative} as source_file,
-                                          columns('{c.SURVEY_QUESTION_PATTERN}') from {stage_table})
-                          on columns('{c.SURVEY_QUESTION_PATTERN}') into name question value answer)""")
-                result.rows[SURVEY_ANSWERS] = con.execute(
-                    f"select count(*) from {RAW}.{SURVEY_ANSWERS} where wres_year = ?", [wres_year]).fetchone()[0]
     result.warnings = trusts_without_type(con, wres_year)
     return result
 

@@ -5,8 +5,8 @@
 -- types pool respondents; England weights each trust by its headcount of the group at
 -- 31 March Y: pct_g = sum_t w_tg p_tg / sum_t w_tg.
 {%- set groups = ['white', 'bme'] %}
-with scored as (
-    select * from {{ ref('int_survey_responses_scored') }}
+with counted as (
+    select * from {{ ref('int_survey_responses_counted') }}
     where ethnicity_group in ('White', 'BME')
 ),
 
@@ -18,13 +18,13 @@ by_trust as (
         'all' as breakdown,
         {%- for g in groups %}
         {%- set label = 'White' if g == 'white' else 'BME' %}
-        count(*) filter (where ethnicity_group = '{{ label }}') as respondents_{{ g }},
-        count(*) filter (where ethnicity_group = '{{ label }}' and is_positive) as positive_{{ g }},
-        count(*) filter (where ethnicity_group = '{{ label }}' and in_legacy_denominator) as legacy_respondents_{{ g }},
-        count(*) filter (where ethnicity_group = '{{ label }}' and in_legacy_denominator and is_positive)
-            as legacy_positive_{{ g }}{% if not loop.last %},{% endif %}
+        {%- for column, name in [('respondents', 'respondents'), ('positives', 'positive'),
+                                 ('legacy_respondents', 'legacy_respondents'), ('legacy_positives', 'legacy_positive')] %}
+        coalesce(sum({{ column }}) filter (where ethnicity_group = '{{ label }}'), 0)::bigint as {{ name }}_{{ g }}
+        {%- if not (loop.last and g == groups[-1]) %},{% endif %}
         {%- endfor %}
-    from scored
+        {%- endfor %}
+    from counted
     group by all
 ),
 

@@ -11,14 +11,14 @@
 -- hides the percentage or respondents of one of those trusts' white or BME groups, so the
 -- breakdown never reopens what the summary hides. A cell with part of a trust group in it
 -- adds an unknown (that part's respondents, never published) and is not such a sum.
-with scored as (
+with counted as (
     select
         s.*,
         t.region_code,
         t.region_name,
         s.org_code as pair_org,
         s.ethnicity_group as pair_group
-    from {{ ref('int_survey_responses_scored') }} as s
+    from {{ ref('int_survey_responses_counted') }} as s
     join {{ ref('int_trust_years_enumerated') }} as t using (wres_year, org_code)
 ),
 
@@ -43,9 +43,9 @@ cell_pairs as (
         occupation_group,
         pair_org,
         pair_group,
-        count(*) as respondents,
-        count(*) filter (where is_positive) as positives
-    from scored
+        sum(respondents)::bigint as respondents,
+        sum(positives)::bigint as positives
+    from counted
     group by grouping sets (
         (wres_year, indicator, ethnicity_label, pair_org, pair_group),
         (wres_year, indicator, region_code, ethnicity_label, pair_org, pair_group),
@@ -60,8 +60,8 @@ cell_pairs as (
 
 -- Every respondent of each trust group, per indicator.
 pair_totals as (
-    select wres_year, indicator, pair_org, pair_group, count(*) as pair_respondents
-    from scored
+    select wres_year, indicator, pair_org, pair_group, sum(respondents)::bigint as pair_respondents
+    from counted
     group by all
 ),
 

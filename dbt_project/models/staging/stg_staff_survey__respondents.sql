@@ -18,6 +18,10 @@ typed as (
         coalesce(survey_ethnicities.ethnicity_broad, 'Unknown') as ethnicity_broad,
         coalesce(nullif(trim(source.gender), ''), 'Not stated') as gender,
         coalesce(nullif(trim(source.occupation_group), ''), 'Not stated') as occupation_group,
+        -- Every question column of every questionnaire loaded (q<number><letters>, as the ingest
+        -- contract names them), under its own name: blank is not answered (null); the columns of
+        -- other years' questionnaires are null.
+        nullif(trim(columns('^q[0-9]+[a-z]*$')), ''),
         source.source_file
     from source
     left join survey_ethnicities
