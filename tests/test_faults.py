@@ -8,9 +8,11 @@ release are untouched); the landing files are never modified; the warehouse is s
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -256,6 +258,106 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
         assert analyst.execute("select count(*) from marts.wres_indicator_summary").fetchone()[0] > 0
     finally:
         analyst.close()
+
+
+def _alive(pid: int) -> bool:
+    """Running or stopped, not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _process_group(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
+def test_killed_during_publication_keeps_the_previous_release_then_a_clean_recovery(zone):
+    """SIGKILL the whole process group of a refresh while it publishes WRES 2018: the previous release
+    stays byte for byte, nothing of the group survives, the gate report does not say "published", and
+    the next refresh removes the half-written release and publishes the year.
+
+    The publication is held still, not raced: the gate report's checks.json is a named pipe whose
+    buffer (one page) is smaller than the file, and nothing reads it. The refresh writes the gate's
+    data_quality.html, opens checks.json and blocks in the write, after staging the release and before
+    the report build and the swap. The first byte readable from the pipe is the signal to kill.
+    """
+    release_before = {year: digests(zone.publish_dir / year) for year in ("2017", "2018")}
+    reports = zone.publish_dir / "gate_reports" / "2018"
+    assert "PASSED: published" in (reports / "data_quality.html").read_text(encoding="utf-8")
+    checks = reports / "checks.json"
+    assert checks.stat().st_size > 4 * 4096  # the attempt's own checks.json is as long: it cannot fit the pipe
+    checks.unlink()
+    os.mkfifo(checks)
+    pipe = os.open(checks, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so the writer's open does not wait
+    try:
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 4096)
+        replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")
+        args = [WRES, "--raw-dir", str(zone.raw_dir), "--warehouse", str(zone.warehouse), "--publish-dir",
+                str(zone.publish_dir), "refresh"]
+        refresh = subprocess.Popen(args, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   process_group=0)
+        poller = select.poll()
+        poller.register(pipe, select.POLLIN)
+        deadline = time.monotonic() + 600
+        while not poller.poll(500) and refresh.poll() is None and time.monotonic() < deadline:
+            pass
+        assert refresh.poll() is None, f"the refresh ended ({refresh.returncode}) before it wrote checks.json"
+        assert poller.poll(0), "the refresh never reached the publication of WRES 2018"
+        group = [refresh.pid, *_descendants(refresh.pid)]
+        staged = list(zone.publish_dir.glob(".incoming-2018-*"))
+        assert len(staged) == 1 and (staged[0] / "wres_indicator_summary.parquet").is_file()
+        os.killpg(refresh.pid, signal.SIGKILL)
+        assert refresh.wait() == -signal.SIGKILL
+        written = b""
+        while chunk := os.read(pipe, 65536):
+            written += chunk
+    finally:
+        os.close(pipe)
+    # The writer had 4096 bytes of checks.json out and was blocked writing the rest when it died.
+    assert len(written) == 4096 and written.startswith(b"{")
+    deadline = time.monotonic() + 30
+    while (_process_group(refresh.pid) or any(_alive(p) for p in group)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _process_group(refresh.pid) == [] and [p for p in group if _alive(p)] == []
+
+    for year, files in release_before.items():
+        assert digests(zone.publish_dir / year) == files, f"WRES {year}'s release changed"
+    assert list(zone.publish_dir.glob(".previous-*")) == []
+    gate_report = (reports / "data_quality.html").read_text(encoding="utf-8")
+    assert "being published" in gate_report and "PASSED: published" not in gate_report
+
+    checks.unlink()  # the instrument goes; the refresh writes a plain checks.json again
+    code, output = cli(zone, "refresh")
+    assert code == 0, output
+    assert f"removed {staged[0].name}, a release an interrupted publication had not finished" in output
+    assert "marked Dagster run" in output and "failed: its process" in output
+    assert "published [2018]" in output
+    assert not list(zone.publish_dir.glob(".*"))
+    assert digests(zone.publish_dir / "2017") == release_before["2017"]
+    manifest = json.loads((zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["changes"]["changed_inputs"] == ["dcf/2018/board__S18-RBB-1.csv"]
+    assert "PASSED: published" in (reports / "data_quality.html").read_text(encoding="utf-8")
+    assert json.loads(checks.read_text(encoding="utf-8"))["passed"] is True
 
 
 def test_a_revised_return_republishes_its_year_with_changes_and_history(zone):
