@@ -225,6 +225,14 @@ def _is_dbt(pid: int) -> bool:
     return any(Path(a).name == "dbt" for a in args[:2]) and "build" in args
 
 
+def _holds(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open."""
+    try:
+        return any(os.readlink(fd) == os.path.realpath(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
     """SIGKILL the refresh while dbt runs: dbt dies with it; the next refresh recovers and succeeds
     while an analyst holds the readers' snapshot open."""
@@ -238,7 +246,9 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
         dbt = [p for p in _children(refresh.pid) if _is_dbt(p)]
         time.sleep(0.2)
     assert dbt, "dbt never started"
-    time.sleep(2)  # let dbt open the warehouse
+    while not _holds(dbt[0], zone.warehouse) and time.monotonic() < deadline and refresh.poll() is None:
+        time.sleep(0.05)
+    assert _holds(dbt[0], zone.warehouse), "dbt never opened the warehouse"
     os.kill(refresh.pid, signal.SIGKILL)
     refresh.wait()
     deadline = time.monotonic() + 20
