@@ -1,9 +1,9 @@
 """The fault catalogue: bad input, kills and concurrent use, as a data engineer meets them.
 
-One hand-made landing zone is refreshed once (`wres refresh`, both years published); each case
-works on a copy. A bad-input case breaks one 2018 file and asserts: the message names the file,
-column and line; the refresh fails and only 2018 is blocked (2017's release and 2018's previous
-release are untouched); the landing files are never modified; the warehouse is still queryable.
+The hand-made landing zone is refreshed once for the session (`refreshed` in conftest, both years
+published); each case works on a copy. A bad-input case breaks one 2018 file and asserts: the message
+names the file, column and line; the refresh fails and only 2018 is blocked (2017's release and 2018's
+previous release are untouched); the landing files are never modified; the warehouse is still queryable.
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import settings_in
-from tests.handmade import write_handmade_landing_zone
+from tests.conftest import copy_of
 from orchestration.cli import main
 from wres.runlock import snapshot_path
 from wres.status import year_statuses
@@ -45,26 +44,12 @@ def digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """The hand-made zone refreshed once through the command line: 2017 and 2018 published."""
-    folder = tmp_path_factory.mktemp("faults")
-    settings = settings_in(folder)
-    write_handmade_landing_zone(settings.raw_dir)
-    os.environ["DAGSTER_HOME"] = str(folder / "dagster")
-    code, output = cli(settings, "refresh")
-    assert code == 0, output
-    assert "published [2017, 2018]" in output
-    return folder
-
-
 @pytest.fixture
-def zone(base, tmp_path, monkeypatch):
-    """A copy of the refreshed base, with its own Dagster home."""
-    folder = tmp_path / "zone"
-    shutil.copytree(base, folder)
-    monkeypatch.setenv("DAGSTER_HOME", str(folder / "dagster"))
-    return settings_in(folder)
+def zone(refreshed, tmp_path, monkeypatch):
+    """A copy of the refreshed hand-made zone (2017 and 2018 published), with its own Dagster home."""
+    settings = copy_of(refreshed, tmp_path / "zone")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "zone" / "dagster"))
+    return settings
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -264,7 +249,7 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
         output = " ".join((completed.stdout + completed.stderr).split())
         assert completed.returncode == 0, output
         assert "marked Dagster run" in output and "failed: its process" in output
-        assert "published [2018]" in output
+        assert "WRES 2018: republishing (its files changed)" in output and "published [2018]" in output
         assert analyst.execute("select count(*) from marts.wres_indicator_summary").fetchone()[0] > 0
     finally:
         analyst.close()
@@ -361,36 +346,28 @@ def test_killed_during_publication_keeps_the_previous_release_then_a_clean_recov
     assert code == 0, output
     assert f"removed {staged[0].name}, a release an interrupted publication had not finished" in output
     assert "marked Dagster run" in output and "failed: its process" in output
+    # The year's files were loaded before the kill: it is republished because its last release failed.
+    assert "WRES 2018: republishing (the code or configuration changed, or its last release failed)" in output
     assert "published [2018]" in output
     assert not list(zone.publish_dir.glob(".*"))
-    assert digests(zone.publish_dir / "2017") == release_before["2017"]
-    manifest = json.loads((zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["changes"]["changed_inputs"] == ["dcf/2018/board__S18-RBB-1.csv"]
     assert "PASSED: published" in (reports / "data_quality.html").read_text(encoding="utf-8")
     assert json.loads(checks.read_text(encoding="utf-8"))["passed"] is True
+    assert_republished_with_changes_and_history(zone, release_before)
 
 
-def test_a_revised_return_republishes_its_year_with_changes_and_history(zone):
-    """RBB revises its 2018 board return: 7 white executive members, not 6. Only 2018
-    is republished; CHANGES.csv lists RBB's board totals (12 -> 13 members, all voting; 6 -> 7 executives)
-    and names the revised file; the replaced release moves to history/2018/."""
-    old_manifest = (zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8")
-    release_2017 = digests(zone.publish_dir / "2017")
-    replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")
-
-    code, output = cli(zone, "refresh")
-
-    assert code == 0, output
-    assert "WRES 2018: republishing (its files changed)" in output and "published [2018]" in output
-    assert digests(zone.publish_dir / "2017") == release_2017
+def assert_republished_with_changes_and_history(zone, release_before: dict) -> None:
+    """RBB revised its 2018 board return: 7 white executive members, not 6. Only 2018 is republished;
+    CHANGES.csv lists RBB's board totals (12 -> 13 members, all voting; 6 -> 7 executives) and names the
+    revised file; the replaced release, and only it, moves to history/2018/."""
+    assert digests(zone.publish_dir / "2017") == release_before["2017"]
     changes = pd.read_csv(zone.publish_dir / "2018" / "CHANGES.csv", keep_default_na=False)
     rbb = changes[(changes["indicator"] == 9) & (changes["area_code"] == "RBB") & (changes["measure"] == "members_total")]
     # All of RBB's members vote: the voting total moves with the whole board.
     assert sorted(zip(rbb["breakdown"], rbb["old_value"], rbb["new_value"])) == [
         ("all", 12, 13), ("executive", 6, 7), ("voting", 12, 13)]
     assert set(changes["changed_input_files"]) == {"dcf/2018/board__S18-RBB-1.csv"}
-    history = list((zone.publish_dir / "history" / "2018").iterdir())
-    assert len(history) == 1 and (history[0] / "manifest.json").read_text(encoding="utf-8") == old_manifest
+    (history,) = (zone.publish_dir / "history" / "2018").iterdir()
+    assert digests(history) == release_before["2018"]
     manifest = json.loads((zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["changes"]["changed_inputs"] == ["dcf/2018/board__S18-RBB-1.csv"]
     assert manifest["file_sha256"]["CHANGES.csv"] == hashlib.sha256(
