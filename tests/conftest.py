@@ -1,34 +1,20 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
 from tests.handmade import write_handmade_landing_zone
 from wres.config import Settings, load_settings
-from wres.dbt import run_dbt
-from wres.ingest.load import ingest_reference, ingest_year
 
 
 def settings_in(folder: Path) -> Settings:
     """Settings whose landing zone, warehouse and releases all live in `folder`."""
     return load_settings().with_paths(raw_dir=folder / "raw", warehouse=folder / "warehouse" / "wres.duckdb",
                                       publish_dir=folder / "published")
-
-
-def build_warehouse(settings: Settings, years) -> None:
-    """Ingest the reference and `years`, then dbt build (models and their tests)."""
-    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse))
-    try:
-        ingest_reference(con, settings.raw_dir)
-        for year in years:
-            ingest_year(con, settings.raw_dir, year, settings)
-    finally:
-        con.close()
-    result = run_dbt(["build"], settings, capture=True)
-    assert result.returncode == 0, result.stdout[-6000:]
 
 
 class Warehouse:
@@ -55,24 +41,49 @@ class Warehouse:
             [year, indicator, level, area, measure, breakdown])
 
 
+def copy_of(folder: Path, target: Path, parts=("raw", "warehouse", "published", "dagster")) -> Settings:
+    """Settings for a copy of a test folder made by `settings_in`: its DuckDB files are copied, not rebuilt.
+    Paths in the warehouse and the releases are relative to the landing zone, so the copy stands alone."""
+    for part in parts:
+        if (folder / part).exists():
+            shutil.copytree(folder / part, target / part)
+    return settings_in(target)
+
+
 @pytest.fixture(scope="session")
-def handmade(tmp_path_factory) -> Warehouse:
-    """The hand-made landing zone, loaded and built once for the session."""
-    folder = tmp_path_factory.mktemp("handmade")
+def refreshed(tmp_path_factory) -> Path:
+    """The suite's one full end-to-end refresh: the hand-made landing zone refreshed from nothing by
+    `wres refresh` (reference and both years loaded, dbt built with its tests, 2017 and 2018 published
+    through their gates). Its folder, with the Dagster home in `dagster/`; tests work on copies (`copy_of`)."""
+    from orchestration.cli import main
+
+    folder = tmp_path_factory.mktemp("refreshed")
     settings = settings_in(folder)
     write_handmade_landing_zone(settings.raw_dir)
-    build_warehouse(settings, [2017, 2018])
-    return Warehouse(settings)
+    with pytest.MonkeyPatch.context() as patch:  # the command exports these for its children: restore them
+        patch.setenv("DAGSTER_HOME", str(folder / "dagster"))
+        patch.setenv("WRES_WAREHOUSE", str(settings.warehouse))
+        result = CliRunner().invoke(main, ["--raw-dir", str(settings.raw_dir), "--warehouse", str(settings.warehouse),
+                                           "--publish-dir", str(settings.publish_dir), "refresh"])
+    output = " ".join(result.output.split())
+    assert result.exit_code == 0, output
+    assert "ok load reference files" in output and "ok ingest WRES 2017" in output and "ok ingest WRES 2018" in output
+    assert "published [2017, 2018]" in output
+    return folder
 
 
 @pytest.fixture(scope="session")
-def released(tmp_path_factory):
+def handmade(refreshed, tmp_path_factory) -> Warehouse:
+    """The hand-made landing zone, loaded and built (a copy of the refreshed warehouse, without releases)."""
+    return Warehouse(copy_of(refreshed, tmp_path_factory.mktemp("handmade"), parts=("raw", "warehouse")))
+
+
+@pytest.fixture(scope="session")
+def released(refreshed, tmp_path_factory):
     """The hand-made landing zone built, and WRES 2018 published through its gate (with its report)."""
     from wres.publish.release import publish_year
 
-    settings = settings_in(tmp_path_factory.mktemp("released"))
-    write_handmade_landing_zone(settings.raw_dir)
-    build_warehouse(settings, [2017, 2018])
+    settings = copy_of(refreshed, tmp_path_factory.mktemp("released"), parts=("raw", "warehouse"))
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     release, gate = publish_year(con, 2018, settings)
     yield settings, con, release, gate

@@ -1,11 +1,12 @@
 """The `wres` command line as a data engineer uses it."""
 
+import re
+
 from click.testing import CliRunner
 
-from tests.conftest import settings_in
+from tests.conftest import copy_of, settings_in
 from tests.handmade import write_handmade_landing_zone
 from orchestration.cli import main
-from wres.dbt import run_dbt
 
 
 class Outcome:
@@ -45,15 +46,15 @@ def test_check_names_the_broken_file_and_writes_nothing(tmp_path, monkeypatch):
     assert not settings.warehouse.exists()
 
 
-def test_refresh_then_query_and_status(tmp_path, monkeypatch):
-    settings = settings_in(tmp_path)
+def test_refresh_then_query_and_status(refreshed, tmp_path, monkeypatch):
+    # The session's `wres refresh` (conftest's `refreshed`) loaded and published both years; on a copy:
+    settings = copy_of(refreshed, tmp_path)
     for name in ("WRES_RAW_DIR", "WRES_WAREHOUSE", "WRES_PUBLISH_DIR", "WRES_CONFIG"):
         monkeypatch.setenv(name, "")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
-    write_handmade_landing_zone(settings.raw_dir)
     result = invoke(settings, "refresh", "--year", "2018")
     assert result.exit_code == 0, result.output
-    assert "ok ingest WRES 2018" in result.output and "published [2018]" in result.output
+    assert "WRES 2018 up to date" in result.output
     result = invoke(settings, "query", "select count(distinct wres_year) as years from marts.wres_indicator_summary")
     assert result.exit_code == 0 and "years" in result.output
     result = invoke(settings, "status")
@@ -62,7 +63,10 @@ def test_refresh_then_query_and_status(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "no files for WRES year(s) [2031]" in result.output
 
 
-def test_dbt_unit_tests_pass(handmade):
-    result = run_dbt(["test", "--select", "test_type:unit"], handmade.settings, capture=True)
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert "PASS=7" in result.stdout  # the seven unit tests of models/*/_unit_tests.yml
+def test_dbt_unit_tests_pass(refreshed):
+    """The refresh's dbt build ran the seven unit tests of models/*/_unit_tests.yml, and each passed."""
+    (log,) = (refreshed / "warehouse" / "logs").glob("dbt-*.log")
+    text = log.read_text(encoding="utf-8")
+    started = re.findall(r" START unit_test (\S+::\S+) ", text)
+    passed = re.findall(r" PASS (\S+::\S+) .*\[PASS in ", text)
+    assert len(started) == 7 and sorted(passed) == sorted(started), text[-4000:]

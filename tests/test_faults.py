@@ -1,16 +1,18 @@
 """The fault catalogue: bad input, kills and concurrent use, as a data engineer meets them.
 
-One hand-made landing zone is refreshed once (`wres refresh`, both years published); each case
-works on a copy. A bad-input case breaks one 2018 file and asserts: the message names the file,
-column and line; the refresh fails and only 2018 is blocked (2017's release and 2018's previous
-release are untouched); the landing files are never modified; the warehouse is still queryable.
+The hand-made landing zone is refreshed once for the session (`refreshed` in conftest, both years
+published); each case works on a copy. A bad-input case breaks one 2018 file and asserts: the message
+names the file, column and line; the refresh fails and only 2018 is blocked (2017's release and 2018's
+previous release are untouched); the landing files are never modified; the warehouse is still queryable.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -23,8 +25,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import settings_in
-from tests.handmade import write_handmade_landing_zone
+from tests.conftest import copy_of
 from orchestration.cli import main
 from wres.runlock import snapshot_path
 from wres.status import year_statuses
@@ -43,26 +44,12 @@ def digests(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """The hand-made zone refreshed once through the command line: 2017 and 2018 published."""
-    folder = tmp_path_factory.mktemp("faults")
-    settings = settings_in(folder)
-    write_handmade_landing_zone(settings.raw_dir)
-    os.environ["DAGSTER_HOME"] = str(folder / "dagster")
-    code, output = cli(settings, "refresh")
-    assert code == 0, output
-    assert "published [2017, 2018]" in output
-    return folder
-
-
 @pytest.fixture
-def zone(base, tmp_path, monkeypatch):
-    """A copy of the refreshed base, with its own Dagster home."""
-    folder = tmp_path / "zone"
-    shutil.copytree(base, folder)
-    monkeypatch.setenv("DAGSTER_HOME", str(folder / "dagster"))
-    return settings_in(folder)
+def zone(refreshed, tmp_path, monkeypatch):
+    """A copy of the refreshed hand-made zone (2017 and 2018 published), with its own Dagster home."""
+    settings = copy_of(refreshed, tmp_path / "zone")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "zone" / "dagster"))
+    return settings
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -259,6 +246,14 @@ def _is_dbt(pid: int) -> bool:
     return any(Path(a).name == "dbt" for a in args[:2]) and "build" in args
 
 
+def _holds(pid: int, path: Path) -> bool:
+    """Whether process `pid` has `path` open."""
+    try:
+        return any(os.readlink(fd) == os.path.realpath(path) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
 def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
     """SIGKILL the refresh while dbt runs: dbt dies with it; the next refresh recovers and succeeds
     while an analyst holds the readers' snapshot open."""
@@ -272,7 +267,9 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
         dbt = [p for p in _children(refresh.pid) if _is_dbt(p)]
         time.sleep(0.2)
     assert dbt, "dbt never started"
-    time.sleep(2)  # let dbt open the warehouse
+    while not _holds(dbt[0], zone.warehouse) and time.monotonic() < deadline and refresh.poll() is None:
+        time.sleep(0.05)
+    assert _holds(dbt[0], zone.warehouse), "dbt never opened the warehouse"
     os.kill(refresh.pid, signal.SIGKILL)
     refresh.wait()
     deadline = time.monotonic() + 20
@@ -288,33 +285,125 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
         output = " ".join((completed.stdout + completed.stderr).split())
         assert completed.returncode == 0, output
         assert "marked Dagster run" in output and "failed: its process" in output
-        assert "published [2018]" in output
+        assert "WRES 2018: republishing (its files changed)" in output and "published [2018]" in output
         assert analyst.execute("select count(*) from marts.wres_indicator_summary").fetchone()[0] > 0
     finally:
         analyst.close()
 
 
-def test_a_revised_return_republishes_its_year_with_changes_and_history(zone):
-    """RBB revises its 2018 board return: 7 white executive members, not 6. Only 2018
-    is republished; CHANGES.csv lists RBB's board totals (12 -> 13 members, all voting; 6 -> 7 executives)
-    and names the revised file; the replaced release moves to history/2018/."""
-    old_manifest = (zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8")
-    release_2017 = digests(zone.publish_dir / "2017")
-    replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")
+def _alive(pid: int) -> bool:
+    """Running or stopped, not a zombie waiting to be reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
+
+def _process_group(pgid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
+def test_killed_during_publication_keeps_the_previous_release_then_a_clean_recovery(zone):
+    """SIGKILL the whole process group of a refresh while it publishes WRES 2018: the previous release
+    stays byte for byte, nothing of the group survives, the gate report does not say "published", and
+    the next refresh removes the half-written release and publishes the year.
+
+    The publication is held still, not raced: the gate report's checks.json is a named pipe whose
+    buffer (one page) is smaller than the file, and nothing reads it. The refresh writes the gate's
+    data_quality.html, opens checks.json and blocks in the write, after staging the release and before
+    the report build and the swap. The first byte readable from the pipe is the signal to kill.
+    """
+    release_before = {year: digests(zone.publish_dir / year) for year in ("2017", "2018")}
+    reports = zone.publish_dir / "gate_reports" / "2018"
+    assert "PASSED: published" in (reports / "data_quality.html").read_text(encoding="utf-8")
+    checks = reports / "checks.json"
+    assert checks.stat().st_size > 4 * 4096  # the attempt's own checks.json is as long: it cannot fit the pipe
+    checks.unlink()
+    os.mkfifo(checks)
+    pipe = os.open(checks, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so the writer's open does not wait
+    try:
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 4096)
+        replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")
+        args = [WRES, "--raw-dir", str(zone.raw_dir), "--warehouse", str(zone.warehouse), "--publish-dir",
+                str(zone.publish_dir), "refresh"]
+        refresh = subprocess.Popen(args, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   process_group=0)
+        poller = select.poll()
+        poller.register(pipe, select.POLLIN)
+        deadline = time.monotonic() + 600
+        while not poller.poll(500) and refresh.poll() is None and time.monotonic() < deadline:
+            pass
+        assert refresh.poll() is None, f"the refresh ended ({refresh.returncode}) before it wrote checks.json"
+        assert poller.poll(0), "the refresh never reached the publication of WRES 2018"
+        group = [refresh.pid, *_descendants(refresh.pid)]
+        staged = list(zone.publish_dir.glob(".incoming-2018-*"))
+        assert len(staged) == 1 and (staged[0] / "wres_indicator_summary.parquet").is_file()
+        os.killpg(refresh.pid, signal.SIGKILL)
+        assert refresh.wait() == -signal.SIGKILL
+        written = b""
+        while chunk := os.read(pipe, 65536):
+            written += chunk
+    finally:
+        os.close(pipe)
+    # The writer had 4096 bytes of checks.json out and was blocked writing the rest when it died.
+    assert len(written) == 4096 and written.startswith(b"{")
+    deadline = time.monotonic() + 30
+    while (_process_group(refresh.pid) or any(_alive(p) for p in group)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _process_group(refresh.pid) == [] and [p for p in group if _alive(p)] == []
+
+    for year, files in release_before.items():
+        assert digests(zone.publish_dir / year) == files, f"WRES {year}'s release changed"
+    assert list(zone.publish_dir.glob(".previous-*")) == []
+    gate_report = (reports / "data_quality.html").read_text(encoding="utf-8")
+    assert "being published" in gate_report and "PASSED: published" not in gate_report
+
+    checks.unlink()  # the instrument goes; the refresh writes a plain checks.json again
     code, output = cli(zone, "refresh")
-
     assert code == 0, output
-    assert "WRES 2018: republishing (its files changed)" in output and "published [2018]" in output
-    assert digests(zone.publish_dir / "2017") == release_2017
+    assert f"removed {staged[0].name}, a release an interrupted publication had not finished" in output
+    assert "marked Dagster run" in output and "failed: its process" in output
+    # The year's files were loaded before the kill: it is republished because its last release failed.
+    assert "WRES 2018: republishing (the code or configuration changed, or its last release failed)" in output
+    assert "published [2018]" in output
+    assert not list(zone.publish_dir.glob(".*"))
+    assert "PASSED: published" in (reports / "data_quality.html").read_text(encoding="utf-8")
+    assert json.loads(checks.read_text(encoding="utf-8"))["passed"] is True
+    assert_republished_with_changes_and_history(zone, release_before)
+
+
+def assert_republished_with_changes_and_history(zone, release_before: dict) -> None:
+    """RBB revised its 2018 board return: 7 white executive members, not 6. Only 2018 is republished;
+    CHANGES.csv lists RBB's board totals (12 -> 13 members, all voting; 6 -> 7 executives) and names the
+    revised file; the replaced release, and only it, moves to history/2018/."""
+    assert digests(zone.publish_dir / "2017") == release_before["2017"]
     changes = pd.read_csv(zone.publish_dir / "2018" / "CHANGES.csv", keep_default_na=False)
     rbb = changes[(changes["indicator"] == 9) & (changes["area_code"] == "RBB") & (changes["measure"] == "members_total")]
     # All of RBB's members vote: the voting total moves with the whole board.
     assert sorted(zip(rbb["breakdown"], rbb["old_value"], rbb["new_value"])) == [
         ("all", 12, 13), ("executive", 6, 7), ("voting", 12, 13)]
     assert set(changes["changed_input_files"]) == {"dcf/2018/board__S18-RBB-1.csv"}
-    history = list((zone.publish_dir / "history" / "2018").iterdir())
-    assert len(history) == 1 and (history[0] / "manifest.json").read_text(encoding="utf-8") == old_manifest
+    (history,) = (zone.publish_dir / "history" / "2018").iterdir()
+    assert digests(history) == release_before["2018"]
     manifest = json.loads((zone.publish_dir / "2018" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["changes"]["changed_inputs"] == ["dcf/2018/board__S18-RBB-1.csv"]
     assert manifest["file_sha256"]["CHANGES.csv"] == hashlib.sha256(

@@ -4,6 +4,7 @@ import csv
 import gzip
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,15 +20,27 @@ SURVEY_HEADER = ["respondent_id", "org_code", "ethnicity", "gender", "occupation
                  "q22a", "q22b", "q22c", "q21", "q17b"]  # the 2015-2017 questionnaire
 
 
-@pytest.fixture
-def zone(tmp_path):
-    """A loaded copy of the hand-made landing zone: (settings, connection)."""
-    settings = settings_in(tmp_path)
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> Path:
+    """The hand-made landing zone and its raw load (reference, 2017, 2018), made once for the module."""
+    folder = tmp_path_factory.mktemp("loaded")
+    settings = settings_in(folder)
     write_handmade_landing_zone(settings.raw_dir)
-    con = duckdb.connect(str(tmp_path / "wres.duckdb"))
+    con = duckdb.connect(str(folder / "wres.duckdb"))
     ingest_reference(con, settings.raw_dir)
     for year in (2017, 2018):
         ingest_year(con, settings.raw_dir, year, settings)
+    con.close()
+    return folder
+
+
+@pytest.fixture
+def zone(loaded, tmp_path):
+    """A loaded copy of the hand-made landing zone: (settings, connection)."""
+    shutil.copytree(loaded / "raw", tmp_path / "raw")
+    shutil.copyfile(loaded / "wres.duckdb", tmp_path / "wres.duckdb")
+    settings = settings_in(tmp_path)
+    con = duckdb.connect(str(tmp_path / "wres.duckdb"))
     yield settings, con
     con.close()
 

@@ -6,8 +6,7 @@ such as the model's configuration (publish dir, build years) not reaching it."""
 
 import duckdb
 
-from tests.conftest import build_warehouse, settings_in
-from tests.handmade import write_handmade_landing_zone
+from tests.conftest import copy_of
 from wres.dbt import run_dbt
 
 MODEL = "int_indicator_measures_secondary_suppressed"
@@ -40,10 +39,8 @@ def fake_release_hiding_the_cell(settings, year):
         con.close()
 
 
-def test_a_cell_an_earlier_release_hid_stays_hidden_and_only_build_years_are_recomputed(tmp_path):
-    settings = settings_in(tmp_path)
-    write_handmade_landing_zone(settings.raw_dir)
-    build_warehouse(settings, [2017, 2018])
+def test_a_cell_an_earlier_release_hid_stays_hidden_and_only_build_years_are_recomputed(handmade, tmp_path):
+    settings = copy_of(handmade.settings.raw_dir.parent, tmp_path, parts=("raw", "warehouse"))
     assert cell(settings, 2017) == (35.0, None)
     assert cell(settings, 2018) == (130.0, None)
 
