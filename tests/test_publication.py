@@ -12,6 +12,7 @@ import pytest
 from orchestration.refresh import run_refresh
 from tests.conftest import copy_of
 from tests.handmade import write_csv
+from wres.dbt import run_dbt
 from wres.disclosure.audit import audit
 from wres.ingest.load import ingest_reference, ingest_year
 from wres.ingest.read import ContractError
@@ -133,9 +134,9 @@ def test_release_manifest_and_report(released):
     manifest = json.loads((release.folder / "manifest.json").read_text())
     assert manifest["gate"]["passed"] is True
     # Every expectation of the gate's suites: return_completeness 3, data_quality_warnings 4, published_tables 5,
-    # published_survey_breakdown 4, published_model_employer 2, published_columns 1, landing_zone_consistency 1
-    # (the warehouse was built by dbt alone, so no dbt test results were recorded).
-    assert len(manifest["checks"]) == len(gate.checks) == 20
+    # published_survey_breakdown 4, published_model_employer 2, published_columns 1, landing_zone_consistency 1,
+    # and the dbt data tests the refresh recorded for the year, 1.
+    assert len(manifest["checks"]) == len(gate.checks) == 21
     assert {c["severity"] for c in manifest["checks"]} == {"error", "warning"}
     assert manifest["suppression"]["declaration<80%"] > 0 and manifest["suppression"]["secondary"] > 0
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
@@ -171,9 +172,11 @@ def test_unknown_organisation_code_is_refused_at_ingest(zone):
     con = duckdb.connect(str(zone.warehouse))
     try:
         ingest_reference(con, zone.raw_dir)
+        loads = "select count(distinct load_id) from raw.load_manifest where wres_year = 2018"
+        assert con.execute(loads).fetchone()[0] == 1  # the copied warehouse's load
         with pytest.raises(ContractError) as failure:
             ingest_year(con, zone.raw_dir, 2018, zone)
-        assert con.execute("select count(*) from raw.load_manifest where wres_year = 2018").fetchone()[0] == 0
+        assert con.execute(loads).fetchone()[0] == 1  # the refused files left no load behind
     finally:
         con.close()
     message = str(failure.value)
@@ -200,6 +203,8 @@ def test_return_rate_below_95_percent_blocks_its_year(zone):
     for path in (zone.raw_dir / "dcf" / "2018").glob("*__S18-RCC-1.csv"):
         path.unlink()  # 2 of the 3 trusts open at 31 March 2018 made a return: 67%
     reload_2018(zone)
+    built = run_dbt(["build", "--select", "+wres_return_completeness"], zone, capture=True)  # the mart the suite reads
+    assert built.returncode == 0, built.stdout[-3000:]
     con = duckdb.connect(str(zone.warehouse), read_only=True)
     with pytest.raises(GateFailed, match="at least 95% of the trusts open at 31 March made a return"):
         publish_year(con, 2018, zone)
