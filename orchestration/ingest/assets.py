@@ -7,7 +7,8 @@ from wres.config import settings
 from wres.quality.gate import raw_checks
 from wres.ingest import contracts as c
 from wres.ingest.load import RAW, SURVEY_ANSWERS, LoadResult, ingest_reference, ingest_year
-from orchestration.partitions import wres_year_partitions
+from orchestration.metadata import warehouse_table_schema
+from orchestration.partitions import wres_year_partitions, year_check_spec
 from orchestration.quality.checks import check_result
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -27,16 +28,33 @@ _DESCRIPTIONS = {
 }
 
 
+_CONTRACTS = {k.raw_table: k for k in (c.ETR, c.TRUST_TYPES, c.WORKFORCE_STATISTICS, c.STAFF_SURVEY,
+                                      *c.DCF_SECTIONS.values())}
+_LOAD_COLUMNS = {"wres_year": "WRES year the row was loaded for",
+                 "source_file": "the landing file, relative to the landing zone",
+                 "load_id": "the load that wrote the row (raw.load_manifest)"}
+
+
+def _column_descriptions(table: str) -> dict[str, str]:
+    """Raw values are kept as text: each column's description says what its contract checked."""
+    contract = _CONTRACTS.get(table)
+    checked = {col.name: "as in the file; checked as " + col.type + (" >= 0" if col.non_negative else "")
+               + ("" if col.required else ", may be empty") + (f", one of {len(col.allowed)} values" if col.allowed else "")
+               for col in (contract.columns if contract else ())}
+    return {**checked, **_LOAD_COLUMNS}
+
+
 def _key(table: str) -> dg.AssetKey:
     # dagster-dbt names a dbt source [source_name, table]: these keys are the sources' keys.
     return dg.AssetKey([RAW, table])
 
 
-def _materializations(result: LoadResult, tables) -> list[dg.MaterializeResult]:
+def _materializations(con, result: LoadResult, tables) -> list[dg.MaterializeResult]:
     files = dg.MetadataValue.md("\n".join(f"- `{f['path']}` ({f['rows']:,} rows) sha256 `{f['sha256'][:12]}…`"
                                           for f in result.files[:200]) or "none")
     return [dg.MaterializeResult(asset_key=_key(table), metadata={
         "dagster/row_count": dg.MetadataValue.int(int(result.rows.get(table, 0))),
+        "dagster/column_schema": warehouse_table_schema(con, RAW, table, _column_descriptions(table)),
         "load_id": result.load_id,
         "files": files,
         "warnings": dg.MetadataValue.text("\n".join(result.warnings)),
@@ -54,8 +72,9 @@ def raw_reference(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
     """Check the reference files against their contract and replace them in the raw schema."""
     with warehouse.writer() as con:
         result = ingest_reference(con, warehouse.raw_dir, run_id=context.run.run_id)
+        materializations = _materializations(con, result, ("etr", "trust_types"))
     context.log.info(f"loaded {result.total_rows:,} reference rows from {len(result.files)} files")
-    yield from _materializations(result, ("etr", "trust_types"))
+    yield from materializations
 
 
 # Great Expectations suites run on the year's raw tables right after they are loaded.
@@ -74,7 +93,7 @@ RAW_CHECKS = {
 @dg.multi_asset(
     specs=[dg.AssetSpec(_key(t), description=_DESCRIPTIONS[t], group_name=GROUP, kinds={"duckdb"})
            for t in YEAR_TABLES],
-    check_specs=[dg.AssetCheckSpec(name, asset=_key(table), description=description, blocking=True)
+    check_specs=[year_check_spec(name, _key(table), description)
                  for name, (table, description) in RAW_CHECKS.items()],
     partitions_def=wres_year_partitions,
     pool=WAREHOUSE_POOL,
@@ -87,10 +106,11 @@ def raw_wres_year(context: dg.AssetExecutionContext, warehouse: WarehouseResourc
         s = warehouse.settings()
         result = ingest_year(con, warehouse.raw_dir, wres_year, s, run_id=context.run.run_id)
         checks = raw_checks(con, wres_year, s)
+        materializations = _materializations(con, result, YEAR_TABLES)
     context.log.info(f"WRES {wres_year}: loaded {result.total_rows:,} rows from {len(result.files)} files")
     for warning in result.warnings:
         context.log.warning(warning)
-    yield from _materializations(result, YEAR_TABLES)
+    yield from materializations
     for name, (table, _) in RAW_CHECKS.items():
         yield check_result(name, [c for c in checks if c.suite == name], _key(table))
     failures = [c for c in checks if c.blocking_failure]

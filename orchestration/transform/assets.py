@@ -11,6 +11,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from wres.config import DBT_PROJECT_DIR, settings
 from wres.dbt import DbtLog, dbt_executable, dbt_log_path, ensure_manifest, vars_arg
+from orchestration.metadata import table_row_counts
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 MANIFEST = ensure_manifest(settings())
@@ -51,8 +52,23 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     log = dbt_log_path(Path(warehouse.warehouse), context.run.run_id)
     context.log.info(f"dbt log: {log}")
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
+        # Row counts are added once dbt has exited (dagster-dbt's fetch_row_counts() would open the
+        # warehouse while dbt writes it): the models' events are held until then.
+        events = []
         try:
-            yield from dbt.cli(args, context=context).stream()
+            events.extend(dbt.cli(args, context=context).stream())
         except DagsterDbtCliRuntimeError as exc:
+            yield from events
             raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
+        yield from with_row_counts(context, events, warehouse)
         warehouse.refresh_snapshot()
+
+
+def with_row_counts(context: dg.AssetExecutionContext, events: list, warehouse: WarehouseResource) -> list:
+    """The models' Output events with `dagster/row_count` for each table dbt built (not views)."""
+    relation = {e.output_name: tuple(context.asset_key_for_output(e.output_name).path)
+                for e in events if isinstance(e, dg.Output)}
+    with warehouse.reader() as con:
+        counts = table_row_counts(con, [r for r in relation.values() if len(r) == 2])
+    return [e.with_metadata({**e.metadata, "dagster/row_count": counts[relation[e.output_name]]})
+            if isinstance(e, dg.Output) and relation[e.output_name] in counts else e for e in events]
