@@ -30,9 +30,10 @@ from wres.runlock import refresh_snapshot
 
 
 def test_definitions_validate():
-    result = subprocess.run([str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
-                             "-w", "workspace.yaml"], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = subprocess.run([str(Path(sys.executable).parent / "dg"), "check", "defs"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, env={**os.environ, "VIRTUAL_ENV": sys.prefix})
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert "All definitions loaded successfully." in result.stdout + result.stderr
 
 
 def test_lineage_runs_from_raw_files_through_dbt_to_the_release():
