@@ -35,8 +35,9 @@ refresh: install
 dagster: install
 	$(BIN)/dagster dev -w workspace.yaml
 
+## make validate: load the code location and check its definitions (dg, from dagster-dg-cli)
 validate: install
-	$(BIN)/dagster definitions validate -w workspace.yaml
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 ## make report-check: open the newest release's report in headless Chromium (installs Debian's chromium
 ## when missing), screenshot England, a region, an ICB and a trust, fail on a script error or an empty chart

@@ -15,6 +15,7 @@ from orchestration.ingest.assets import raw_reference, raw_wres_year
 from orchestration.jobs import STAGE_TAG, publish_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
+from orchestration.runs import fail_dead_runs
 
 RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
 
@@ -53,6 +54,8 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     """Ingest a WRES year when its files differ (SHA-256) from its latest load in raw.load_manifest:
     a trust revised its return, or a year landed. Started after a `wres refresh`, it does nothing.
     File hashes are only compared when names, sizes or modification times changed since the last tick."""
+    for message in fail_dead_runs(context.instance):  # a dead run worker would hold the warehouse pool for ever
+        context.log.warning(message)
     current = landing_zone_fingerprints(Path(warehouse.raw_dir))
     previous = json.loads(context.cursor) if context.cursor else {}
     if current == previous:

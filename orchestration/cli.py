@@ -85,8 +85,9 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.option("--no-publish", is_flag=True, help="Stop after the dbt build; publish nothing.")
 @click.option("--force", is_flag=True, help="Reload, rebuild and republish even what has not changed.")
 @click.option("--wait", is_flag=True, help="When another refresh is writing the warehouse, wait for it instead of exiting.")
+@click.option("--verbose", "-v", is_flag=True, help="With a failed step's error, print its stack trace.")
 @click.pass_context
-def refresh(ctx, years, no_publish, force, wait) -> None:
+def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
     """Load, transform and publish the WRES years whose inputs changed, with progress."""
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
@@ -122,7 +123,7 @@ def refresh(ctx, years, no_publish, force, wait) -> None:
                 console.print(f"WRES {_span(plan.ingest)}: files changed, loading", highlight=False)
             for year in plan.publish:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
-            ok = _run_refresh(s, plan, publish=not no_publish)
+            ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
             if s.warehouse.exists():
                 refresh_snapshot(s.warehouse)
     except WarehouseBusy as exc:
@@ -142,17 +143,14 @@ def _failures_by_year(result, years: list[int]) -> dict[int, str]:
 
 
 def _fail_dead_runs(settings: Settings) -> None:
-    """Dagster runs a killed `wres refresh` left STARTED are marked failed, so the UI tells the truth."""
-    import dagster as dg
+    """Dagster runs left unfinished by a process that died (a killed `wres refresh`, or a run worker of
+    `dagster dev`) are marked failed, so the UI tells the truth."""
+    from orchestration.runs import fail_dead_runs
 
-    instance = _dagster_instance(settings)
-    unfinished = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
-    for run in instance.get_runs(filters=dg.RunsFilter(statuses=unfinished, tags={"wres/reason": "cli"})):
-        pid = int(run.tags.get("wres/pid", "0") or 0)
-        if pid and pid != os.getpid() and not Path(f"/proc/{pid}").exists():
-            instance.report_run_failed(run, message=f"the wres refresh process (PID {pid}) died during the run")
-            console.print(Text.assemble(("recovered", "yellow"), f" marked Dagster run {run.run_id[:8]} "
-                                        f"({run.job_name}) failed: its process {pid} had died"))
+    with _dagster_instance(settings) as instance:
+        messages = fail_dead_runs(instance)
+    for message in messages:
+        console.print(Text.assemble(("recovered", "yellow"), f" {message}"))
 
 
 def _span(years: list[int]) -> str:
@@ -176,7 +174,7 @@ def _dagster_instance(settings: Settings):
     return dg.DagsterInstance.get()
 
 
-def _run_refresh(settings: Settings, plan, publish: bool) -> bool:
+def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False) -> bool:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from wres.dbt import progress_listeners
@@ -187,8 +185,8 @@ def _run_refresh(settings: Settings, plan, publish: bool) -> bool:
         instance = _dagster_instance(settings)
     total = int(plan.reference) + len(plan.ingest) + 1 + (len(plan.publish) if publish else 0)
     started = time.perf_counter()
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console) as progress:
+    with instance, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=console) as progress:
         overall = progress.add_task(f"refresh WRES {_span(plan.years)}", total=total)
         step_started = {}
 
@@ -214,6 +212,10 @@ def _run_refresh(settings: Settings, plan, publish: bool) -> bool:
     _print_warnings([w for step in result.steps for w in step.warnings])
     for failure in result.failures:
         console.print(Text.assemble("\n", (f"{failure.name} failed", "red"), f":\n{failure.error}"), soft_wrap=True)
+        if verbose and failure.trace:
+            console.print(Text(failure.trace, style="dim"), soft_wrap=True)
+        console.print(f"(Dagster run {failure.run_id}" + ("" if verbose else "; --verbose prints the stack trace") + ")",
+                      highlight=False)
     summary = f"refreshed in {time.perf_counter() - started:.1f}s; warehouse {settings.warehouse}"
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
@@ -230,6 +232,7 @@ def status(ctx) -> None:
     from wres.status import year_statuses
 
     s = _settings(ctx)
+    _fail_dead_runs(s)
     table = Table(title="WRES years")
     for column in ("WRES year", "in landing zone", "files in latest load", "loaded at", "changed since",
                    "last gate", "published at", "last failure"):

@@ -7,11 +7,9 @@ fails stops only itself: the others go on, and the failure is reported at the en
 
 from __future__ import annotations
 
-import os
+import contextvars
 import re
-from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable
 
 import dagster as dg
@@ -22,6 +20,7 @@ from orchestration.definitions import build_definitions
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
+from orchestration.runs import process_tags
 
 # The CLI prints each step, its errors and warnings itself; the run log keeps everything.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -33,6 +32,8 @@ class StepResult:
     ok: bool
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    run_id: str = ""
+    trace: str = ""  # the failed steps' exceptions with their stack traces (`wres refresh --verbose`)
 
 
 @dataclass
@@ -66,6 +67,11 @@ def _error_of(result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(messages) or "the run failed (see the Dagster run log)"
 
 
+def _trace_of(result: dg.ExecuteInProcessResult) -> str:
+    return "\n".join(event.step_failure_data.error.to_string().strip() for event in result.all_events
+                     if event.is_step_failure and event.step_failure_data.error)
+
+
 def _warnings_of(result: dg.ExecuteInProcessResult) -> list[str]:
     """Warnings the step's assets recorded in their `warnings` metadata (e.g. trusts without a type)."""
     found = []
@@ -76,41 +82,21 @@ def _warnings_of(result: dg.ExecuteInProcessResult) -> list[str]:
     return found
 
 
-def _state_storage_of(instance: dg.DagsterInstance):
-    """Make `instance` the one Dagster reads definitions state from while a refresh runs.
-
-    Dagster keeps that storage in a context variable set by `with instance:`; an instance
-    entered elsewhere in this process (and since garbage-collected) can leave a dead one
-    behind, and loading definitions then fails ("undefined DagsterInstance weakref"). Using
-    `with instance:` here would dispose of the caller's instance, so set the storage alone.
-    """
-    try:
-        from dagster._core.storage.defs_state.base import set_defs_state_storage
-    except ImportError:  # a Dagster release that moved it: fall back to its own behaviour
-        return nullcontext()
-    return set_defs_state_storage(instance.defs_state_storage)
-
-
-@lru_cache(maxsize=8)
-def _definitions(warehouse: str, raw_dir: str, publish_dir: str, config_file: str) -> dg.Definitions:
-    """One Definitions object per set of folders, resolved once per process.
-
-    Resolving a new Definitions object after runs have executed in this process can meet a
-    stale Dagster state-storage context; resolving each set of folders once avoids it.
-    """
-    defs = build_definitions(WarehouseResource(warehouse=warehouse, raw_dir=raw_dir, publish_dir=publish_dir,
-                                               config_file=config_file))
-    defs.resolve_all_job_defs()
-    return defs
-
-
 def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance, publish: bool = True,
                 on_step: Callable[[str, str], None] | None = None, plan: RefreshPlan | None = None) -> RefreshResult:
     """Run the steps of a refresh for `years` that `plan` (by default: what changed) asks for;
-    `on_step(name, state)` reports start/ok/failed."""
+    `on_step(name, state)` reports start/ok/failed.
+
+    The refresh runs in a context of its own (contextvars): loading Definitions reads the
+    "current" definitions-state storage from a context variable that every `with instance:`
+    sets and resets, and an instance exited out of order elsewhere in the process (a sensor or
+    resource context, a test) leaves it naming the storage of a collected instance, whose
+    dead weakref then fails the load. In a fresh context nothing set outside is visible, and
+    the state storage is unset, which is all these Definitions need (no state-backed components).
+    """
     plan = plan or plan_refresh(settings, years)
-    with _state_storage_of(instance):
-        return _run_refresh(settings, plan, instance, publish, on_step or (lambda name, state: None))
+    return contextvars.Context().run(_run_refresh, settings, plan, instance, publish,
+                                     on_step or (lambda name, state: None))
 
 
 def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInstance, publish: bool,
@@ -118,8 +104,8 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     outcome = RefreshResult(years=list(plan.years), plan=plan)
     if plan.nothing_to_do:
         return outcome
-    defs = _definitions(str(settings.warehouse), str(settings.raw_dir), str(settings.publish_dir),
-                        str(settings.config_file))
+    defs = build_definitions(WarehouseResource.from_settings(settings))
+    defs.resolve_all_job_defs()  # before any run: what a run leaves behind in this context cannot reach it
     keys = [str(y) for y in plan.years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
     instance.add_dynamic_partitions(wres_year_partitions.name, [k for k in keys if k not in known])
@@ -128,9 +114,10 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
         notify(name, "start")
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition, raise_on_error=False, run_config={**QUIET, **(config or {})},
-            tags={"wres/reason": "cli", "wres/pid": str(os.getpid())})
+            tags={"wres/reason": "cli", **process_tags()})
         outcome.steps.append(StepResult(name, result.success, "" if result.success else _error_of(result),
-                                        _warnings_of(result)))
+                                        _warnings_of(result), result.run_id,
+                                        "" if result.success else _trace_of(result)))
         notify(name, "ok" if result.success else "failed")
         return result.success
 

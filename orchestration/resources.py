@@ -42,6 +42,13 @@ class WarehouseResource(dg.ConfigurableResource):
         base = load_settings(self.config_file) if self.config_file else current_settings()
         return base.with_paths(self.raw_dir, self.warehouse, self.publish_dir)
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Tag the run with its process (orchestration.runs), so a run whose worker dies is found."""
+        if context.instance is not None and context.run is not None:
+            from orchestration.runs import process_tags
+
+            context.instance.add_run_tags(context.run.run_id, process_tags())
+
     @property
     def path(self) -> Path:
         return Path(self.warehouse)

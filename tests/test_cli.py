@@ -70,3 +70,22 @@ def test_dbt_unit_tests_pass(refreshed):
     started = re.findall(r" START unit_test (\S+::\S+) ", text)
     passed = re.findall(r" PASS (\S+::\S+) .*\[PASS in ", text)
     assert len(started) == 7 and sorted(passed) == sorted(started), text[-4000:]
+
+
+def test_a_failed_step_prints_its_error_and_with_verbose_its_stack_trace(tmp_path, monkeypatch):
+    settings = settings_in(tmp_path)
+    for name in ("WRES_RAW_DIR", "WRES_WAREHOUSE", "WRES_PUBLISH_DIR", "WRES_CONFIG"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    write_handmade_landing_zone(settings.raw_dir)
+    types = settings.raw_dir / "reference" / "trust_types.csv"
+    types.write_text(types.read_text().replace("RCC,Community", "RCC,Hospice"))
+    error = "reference/trust_types.csv: column 'trust_type': line 4: 'Hospice' is not an allowed value"
+    plain = invoke(settings, "refresh")
+    assert plain.exit_code == 1
+    assert "load reference files failed" in plain.output and error in plain.output
+    assert "--verbose prints the stack trace" in plain.output and "orchestration/ingest/assets.py" not in plain.output
+    verbose = invoke(settings, "refresh", "--verbose")
+    assert verbose.exit_code == 1 and error in verbose.output
+    # The trace runs from the asset to the contract check that raised.
+    assert "orchestration/ingest/assets.py" in verbose.output and "in raw_reference" in verbose.output

@@ -1,18 +1,27 @@
 """The Dagster code location: lineage, sensors, schedule, and whole refreshes in process."""
 
+import gc
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
+from dagster._core.event_api import PartitionKeyFilter
+from dagster._core.test_utils import create_run_for_test
 
+from orchestration.cli import main
 from orchestration.automation import annual_refresh_schedule, landing_zone_sensor
 from orchestration.definitions import defs
+from orchestration.publish.assets import RELEASE
 from orchestration.refresh import run_refresh
 from orchestration.resources import WarehouseResource
+from orchestration.runs import PID_TAG, PROCESS_START_TAG, process_start
 from tests.conftest import copy_of, settings_in
 from tests.handmade import write_csv, write_handmade_landing_zone
 from wres.config import PROJECT_ROOT
@@ -21,9 +30,10 @@ from wres.runlock import refresh_snapshot
 
 
 def test_definitions_validate():
-    result = subprocess.run([str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
-                             "-w", "workspace.yaml"], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = subprocess.run([str(Path(sys.executable).parent / "dg"), "check", "defs"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, env={**os.environ, "VIRTUAL_ENV": sys.prefix})
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert "All definitions loaded successfully." in result.stdout + result.stderr
 
 
 def test_lineage_runs_from_raw_files_through_dbt_to_the_release():
@@ -73,7 +83,12 @@ def test_sensor_requests_only_years_whose_files_differ_from_their_load(landing):
                                                            resources={"warehouse": warehouse}))
 
     with dg.instance_for_test() as instance:
+        # A run whose worker died (dagster dev): the sensor's next tick marks it failed, freeing the warehouse pool.
+        pid, started = _dead_process()
+        dead = create_run_for_test(instance, job_name="ingest_year_job", status=dg.DagsterRunStatus.STARTED,
+                                   tags={PID_TAG: pid, PROCESS_START_TAG: started})
         first = tick(instance)
+        assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
         assert sorted((r.partition_key or "reference") for r in first.run_requests) == ["2017", "2018", "reference"]
         assert first.dynamic_partitions_requests[0].partition_keys == ["2017", "2018"]
     # Everything is loaded (as `wres refresh` does): a Dagster started afterwards, with no cursor, asks for nothing.
@@ -107,10 +122,67 @@ def test_annual_schedule_requests_the_reference_and_every_year(landing):
     assert annual_refresh_schedule.cron_schedule == "0 6 31 8 *"
 
 
-def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refreshed, tmp_path):
-    # The session's refresh published both years (asserted in conftest's `refreshed`); work on a copy.
-    landing = copy_of(refreshed, tmp_path, parts=("raw", "warehouse", "published"))
-    with dg.DagsterInstance.ephemeral() as instance:
+def _leave_a_dead_instance_as_current():
+    """Two instances exited out of order, then collected: Dagster's context variable for the
+    definitions-state storage is left naming the storage of the collected one (what a sensor or
+    resource context that outlives its instance does). A Definitions object loaded in this
+    state raised "Attempted to resolve undefined DagsterInstance weakref"."""
+    first, second = dg.instance_for_test(), dg.instance_for_test()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    second.__exit__(None, None, None)
+    del first, second
+    gc.collect()
+
+
+def _check_of(instance, key: dg.AssetCheckKey, year: str):
+    return instance.event_log_storage.get_latest_asset_check_execution_by_key(
+        [key], partition_filter=PartitionKeyFilter(key=year))[key]
+
+
+def _materialization(instance, asset: str, partition: str | None = None):
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey.from_user_string(asset),
+                              asset_partitions=[partition] if partition else None), limit=1).records
+    return records[0].asset_materialization.metadata
+
+
+def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refreshed, tmp_path, monkeypatch):
+    # The session's refresh (conftest's `refreshed`, in this process) published both years; work on a copy,
+    # its Dagster home included, whose instance holds that refresh's runs.
+    landing = copy_of(refreshed, tmp_path)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    with dg.DagsterInstance.get() as instance:
+        # Each year's gate is its own check result, read back per partition from the run that published it.
+        for year in ("2017", "2018"):
+            gate = _check_of(instance, dg.AssetCheckKey(RELEASE, "publication_gate"), year)
+            evaluation = gate.event.dagster_event.event_specific_data
+            run = instance.get_run_by_id(gate.run_id)
+            assert (gate.partition, evaluation.partition) == (year, year)
+            assert (run.job_name, run.tags["dagster/partition"]) == ("publish_year_job", year)
+            assert evaluation.metadata["blocking_failures"].value == 0
+            # Every run that used the warehouse names the process that ran it (here: this one).
+            assert run.tags[PID_TAG] == str(os.getpid()) and run.tags[PROCESS_START_TAG] == process_start(os.getpid())
+        # Standard metadata: row counts and column schemas. 2017's recruitment files hold 2 x 3 rows,
+        # 2018's 4 x 3; the columns are the file's, then the load's.
+        assert _materialization(instance, "raw/dcf_recruitment", "2017")["dagster/row_count"].value == 6
+        raw = _materialization(instance, "raw/dcf_recruitment", "2018")
+        assert raw["dagster/row_count"].value == 12
+        columns = {c.name: c for c in raw["dagster/column_schema"].schema.columns}
+        assert list(columns) == ["org_code", "submission_id", "submitted_at", "ethnicity_group", "shortlisted",
+                                 "appointed", "wres_year", "source_file", "load_id"]
+        assert columns["appointed"].description == "as in the file; checked as integer >= 0"
+        release = _materialization(instance, "published/wres_release", "2018")
+        published = pq.read_table(landing.publish_dir / "2018" / "wres_indicator_summary.parquet")
+        assert release["dagster/row_count"].value == published.num_rows
+        assert [c.name for c in release["dagster/column_schema"].schema.columns] == published.column_names
+        assert release["report"].value == str(refreshed / "published" / "2018" / "report" / "index.html")
+        con = duckdb.connect(str(landing.warehouse), read_only=True)
+        trust_share = con.execute("select count(*) from marts.wres_trust_share").fetchone()[0]
+        con.close()
+        assert _materialization(instance, "marts/wres_trust_share")["dagster/row_count"].value == trust_share
+        assert "dagster/row_count" not in _materialization(instance, "staging/stg_dcf__recruitment")  # a view
         release = landing.publish_dir / "2018"
         assert sorted(p.name for p in release.iterdir()) == [
             "DATA_DICTIONARY.md", "data_quality.html", "manifest.json", "model_employer_trajectory.csv", "model_employer_trajectory.parquet",
@@ -124,6 +196,9 @@ def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refre
         assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
         published_before = (release / "manifest.json").read_text()
 
+    # The next refresh runs with a new instance, after the last one was dropped out of order.
+    _leave_a_dead_instance_as_current()
+    with dg.instance_for_test() as instance:
         # Break one 2018 file and revise a 2017 return: 2018 fails with an actionable error and keeps
         # its release; 2017, whose files changed, publishes again.
         broken = landing.raw_dir / "dcf" / "2018" / "recruitment__S18-RBB-1.csv"
@@ -136,3 +211,40 @@ def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refre
         assert "recruitment__S18-RBB-1.csv: column 'appointed': line 2: 'abc' is not a whole number" in failure.error
         assert (release / "manifest.json").read_text() == published_before
         assert not list(landing.publish_dir.glob(".incoming-*"))
+
+
+def _dead_process() -> tuple[str, str]:
+    """The PID and start time of a process that has been SIGKILLed and reaped."""
+    child = subprocess.Popen(["sleep", "60"])
+    started = process_start(child.pid)
+    child.kill()
+    child.wait()
+    return str(child.pid), started
+
+
+def test_runs_whose_process_died_are_marked_failed_by_the_next_wres_command(landing, tmp_path, monkeypatch):
+    """A run worker of `dagster dev` SIGKILLed mid-run leaves its run STARTED: `wres status` fails it."""
+    (tmp_path / "dagster_home").mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    pid, started = _dead_process()
+    alive = {PID_TAG: str(os.getpid()), PROCESS_START_TAG: process_start(os.getpid())}
+    with dg.DagsterInstance.get() as instance:
+        dead = create_run_for_test(instance, job_name="ingest_year_job", status=dg.DagsterRunStatus.STARTED,
+                                   tags={PID_TAG: pid, PROCESS_START_TAG: started, "wres/reason": "landing"})
+        # The PID alive again, but another process (a later start): its run's worker is dead too.
+        reused = create_run_for_test(instance, job_name="publish_year_job", status=dg.DagsterRunStatus.STARTED,
+                                     tags={**alive, PROCESS_START_TAG: "1"})
+        running = create_run_for_test(instance, job_name="transform_job", status=dg.DagsterRunStatus.STARTED,
+                                      tags=alive)
+        untagged = create_run_for_test(instance, job_name="transform_job", status=dg.DagsterRunStatus.STARTED)
+    result = CliRunner().invoke(main, ["--raw-dir", str(landing.raw_dir), "--warehouse", str(landing.warehouse),
+                                       "--publish-dir", str(landing.publish_dir), "status"])
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert f"marked Dagster run {dead.run_id[:8]} (ingest_year_job) failed: its process {pid} had died" in output
+    assert f"marked Dagster run {reused.run_id[:8]} (publish_year_job) failed" in output
+    with dg.DagsterInstance.get() as instance:
+        status = [instance.get_run_by_id(r.run_id).status.value for r in (dead, reused, running, untagged)]
+        assert status == ["FAILURE", "FAILURE", "STARTED", "STARTED"]
+        failure = instance.all_logs(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)[0]
+        assert failure.message == f"the process running it (PID {pid}) died during the run"

@@ -11,7 +11,9 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from wres.config import DBT_PROJECT_DIR, settings
 from wres.dbt import DbtLog, dbt_executable, dbt_log_path, ensure_manifest, vars_arg
+from wres.ingest.load import ensure_raw_schema
 from wres.quality import dbt_failures
+from orchestration.metadata import table_row_counts
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 MANIFEST = ensure_manifest(settings())
@@ -54,10 +56,16 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     log = dbt_log_path(Path(warehouse.warehouse), context.run.run_id)
     context.log.info(f"dbt log: {log}")
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
+        with warehouse.writer() as con:
+            ensure_raw_schema(con)  # a warehouse of an earlier layout is brought up to date before dbt reads it
+        # Row counts are added once dbt has exited (dagster-dbt's fetch_row_counts() would open the
+        # warehouse while dbt writes it): the models' events are held until then.
+        events = []
         invocation = dbt.cli(args, context=context)
         try:
-            yield from invocation.stream()
+            events.extend(invocation.stream())
         except DagsterDbtCliRuntimeError as exc:
+            yield from events
             raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
         # Data tests warn (dbt_project.yml): their failing rows block only the years they belong to.
         with warehouse.writer() as con:
@@ -67,4 +75,15 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
             year = failure.wres_year if failure.wres_year is not None else "every year"
             context.log.warning(f"WRES {year}: {dbt_failures.message(failure, failure.wres_year or 0)}; "
                                 f"e.g. {'; '.join(failure.examples[:3])}")
+        yield from with_row_counts(context, events, warehouse)
         warehouse.refresh_snapshot()
+
+
+def with_row_counts(context: dg.AssetExecutionContext, events: list, warehouse: WarehouseResource) -> list:
+    """The models' Output events with `dagster/row_count` for each table dbt built (not views)."""
+    relation = {e.output_name: tuple(context.asset_key_for_output(e.output_name).path)
+                for e in events if isinstance(e, dg.Output)}
+    with warehouse.reader() as con:
+        counts = table_row_counts(con, [r for r in relation.values() if len(r) == 2])
+    return [e.with_metadata({**e.metadata, "dagster/row_count": counts[relation[e.output_name]]})
+            if isinstance(e, dg.Output) and relation[e.output_name] in counts else e for e in events]
