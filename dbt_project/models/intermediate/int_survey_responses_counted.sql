@@ -21,6 +21,8 @@
     {%- if indicator not in indicators %}{% do indicators.append(indicator) %}{% endif %}
 {%- endfor %}{% endfor %}
 {%- do indicators.sort() %}
+{%- set group_columns = ['survey_year', 'wres_year', 'org_code', 'ethnicity_label', 'ethnicity_group',
+                         'ethnicity_broad', 'gender', 'occupation_group'] %}
 
 {%- if execute %}
     {#- A questionnaire of a loaded survey year must have its columns (ingest adds every column
@@ -63,27 +65,13 @@ scored as (
         end as {{ flag }}_{{ indicator }},
         {%- endfor %}
         {%- endfor %}
-        survey_year,
-        wres_year,
-        org_code,
-        ethnicity_label,
-        ethnicity_group,
-        ethnicity_broad,
-        gender,
-        occupation_group
+        {{ group_columns | join(',\n        ') }}
     from respondents
 ),
 
 counted as (
     select
-        survey_year,
-        wres_year,
-        org_code,
-        ethnicity_label,
-        ethnicity_group,
-        ethnicity_broad,
-        gender,
-        occupation_group,
+        {{ group_columns | join(',\n        ') }},
         {%- for indicator in indicators %}
         count(*) filter (where answered_{{ indicator }}) as respondents_{{ indicator }},
         count(*) filter (where positive_{{ indicator }}) as positives_{{ indicator }},
@@ -98,14 +86,7 @@ counted as (
 by_indicator as (
     {%- for indicator in indicators %}
     select
-        survey_year,
-        wres_year,
-        org_code,
-        ethnicity_label,
-        ethnicity_group,
-        ethnicity_broad,
-        gender,
-        occupation_group,
+        {{ group_columns | join(',\n        ') }},
         {{ indicator }} as indicator,
         respondents_{{ indicator }} as respondents,
         positives_{{ indicator }} as positives,
