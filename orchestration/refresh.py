@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -128,10 +129,26 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
         return outcome  # every year that needed work failed to load: nothing for dbt to rebuild
     years = plan.build_years
     name = f"build dbt models and tests ({'WRES ' + ', '.join(map(str, years)) if years else 'every year'})"
-    if not step(name, transform_job.name, config={"ops": {"wres_dbt_models": {"config": {"years": years}}}}):
-        return outcome
-    if publish:
-        for year in plan.publish:
-            if year not in failed and step(f"publish WRES {year}", publish_job.name, str(year)):
-                outcome.published.append(year)
+    warm_up = threading.Thread(target=_warm_up, args=(publish and bool(plan.publish),), name="wres-warm-up")
+    warm_up.start()
+    try:
+        if not step(name, transform_job.name, config={"ops": {"wres_dbt_models": {"config": {"years": years}}}}):
+            return outcome
+        if publish:
+            for year in plan.publish:
+                if year not in failed and step(f"publish WRES {year}", publish_job.name, str(year)):
+                    outcome.published.append(year)
+    finally:
+        warm_up.join()
     return outcome
+
+
+def _warm_up(report: bool) -> None:
+    """Start Great Expectations (seconds of imports) and the report's Vega bundle while dbt runs in its
+    own process: the checks after dbt and the publication then find them ready."""
+    from wres.quality.gate import shared_validator  # imported here: the report's charting libraries load slowly
+    from wres.report.build import vega_bundle
+
+    shared_validator()
+    if report:
+        vega_bundle()

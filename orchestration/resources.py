@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -89,7 +88,3 @@ class WarehouseResource(dg.ConfigurableResource):
         """Swap in a fresh copy of the warehouse for readers (call after a build, lock held)."""
         with self.lock():
             refresh_snapshot(self.path)
-
-    def export_for_dbt(self) -> None:
-        """dbt's profile reads the warehouse path from the environment."""
-        os.environ["WRES_WAREHOUSE"] = str(self.path)

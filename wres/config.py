@@ -77,12 +77,12 @@ class Settings:
             publish_dir=Path(publish_dir).resolve() if publish_dir else self.publish_dir,
         )
 
-    def dbt_vars(self, build_years: list[int] | None = None) -> dict:
-        """The configuration dbt models read with `var()`: passed on every dbt invocation.
-        `build_years`: the WRES years incremental models recompute (all when empty)."""
+    def dbt_vars(self) -> dict:
+        """The configuration dbt reads with `var()` (the profile its warehouse path): passed on every dbt
+        invocation. They change only with the configuration, so dbt's partial parsing holds between builds."""
         t, y = self.thresholds, self.years
         return {
-            "build_years": sorted(build_years or []),
+            "warehouse": str(self.warehouse),
             "first_wres_year": y.first_wres_year,
             "dcf_workforce_from": y.dcf_workforce_from,
             "indicator1_return_from": y.indicator1_return_from,

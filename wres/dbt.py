@@ -1,7 +1,9 @@
 """Running the dbt project with the warehouse's configuration.
 
-dbt reads its thresholds with var() and its warehouse path from WRES_WAREHOUSE; both
-come from `wres.toml` (see wres.config), so every invocation goes through here.
+dbt reads its thresholds, and its profile the warehouse path, with var(); they come from
+`wres.toml` (see wres.config), so every invocation goes through here. The WRES years an
+incremental build recomputes are not a var: they are written to the warehouse's
+`control.build_years` for the build to read (a changed var makes dbt re-parse the whole project).
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ import os
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+import duckdb
 
 from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt_child import real_dbt
 
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+BUILD_YEARS = "control.build_years"
 
 
 def dbt_executable() -> str:
@@ -28,25 +34,63 @@ def dbt_executable() -> str:
     return str(wrapper) if wrapper.exists() else real_dbt()
 
 
-def vars_arg(settings: Settings, build_years: list[int] | None = None) -> list[str]:
-    return ["--vars", json.dumps(settings.dbt_vars(build_years), sort_keys=True)]
+def vars_arg(settings: Settings) -> list[str]:
+    return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
 
 
-def dbt_env(settings: Settings) -> dict[str, str]:
+def target_path(settings: Settings) -> Path:
+    """dbt's artifacts for builds of this warehouse, kept beside it: its partial-parse state, valid for
+    this warehouse's profile, is reused by the next build instead of a full parse."""
+    return Path(settings.warehouse).parent / "dbt_target"
+
+
+def ensure_build_years_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists control")
+    con.execute(f"create table if not exists {BUILD_YEARS} (wres_year integer)")
+
+
+def request_build_years(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> None:
+    """The WRES years the next incremental build recomputes (none: every year)."""
+    ensure_build_years_table(con)
+    con.execute(f"delete from {BUILD_YEARS}")
+    if years:
+        con.execute(f"insert into {BUILD_YEARS} select unnest(?::integer[]) order by 1", [sorted(set(years))])
+
+
+@contextmanager
+def building_years(settings: Settings, years: list[int] | None) -> Iterator[None]:
+    """Request `years` for the build run inside, and clear the request after it, so that a later
+    `wres dbt -- build` recomputes every year."""
+    with duckdb.connect(str(settings.warehouse)) as con:
+        request_build_years(con, years)
+    try:
+        yield
+    finally:
+        with duckdb.connect(str(settings.warehouse)) as con:
+            request_build_years(con, [])
+
+
+def dbt_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["WRES_WAREHOUSE"] = str(settings.warehouse)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
 
 
 def run_dbt(args: list[str], settings: Settings, capture: bool = False,
             build_years: list[int] | None = None) -> subprocess.CompletedProcess:
-    """Run `dbt <args>` in the project with the configuration's vars appended (and the years the
-    incremental models recompute)."""
+    """Run `dbt <args>` in the project with the configuration's vars appended; `build_years`: the
+    years the incremental models recompute (see `building_years`)."""
     command = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings, build_years)]
-    return subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(settings), text=True,
-                          capture_output=capture, check=False)
+               "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings)]
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(), text=True,
+                              capture_output=capture, check=False)
+
+    if build_years is None:
+        return run()
+    with building_years(settings, build_years):
+        return run()
 
 
 def _newest_source_mtime() -> float:

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from wres import vocabulary as vocab
 from wres.config import Settings
+from wres.dbt import ensure_build_years_table
 from wres.ingest import contracts as c
 from wres.ingest.landing import LandingFile, reference_files, year_files
 from wres.ingest.read import (
@@ -92,6 +93,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""create table if not exists {RAW}.load_manifest (
         load_id varchar, run_id varchar, source varchar, wres_year integer, raw_dir varchar,
         path varchar, sha256 varchar, bytes bigint, rows bigint, loaded_at timestamp with time zone)""")
+    ensure_build_years_table(con)
 
 
 def add_question_columns(con: duckdb.DuckDBPyConnection, questions: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,10 +127,17 @@ class Validator:
         return results
 
 
-@lru_cache(maxsize=1)
+_shared: list[Validator] = []
+_shared_lock = threading.Lock()
+
+
 def shared_validator() -> Validator:
-    """One GX context per process: starting one takes seconds, and a refresh checks many years."""
-    return Validator()
+    """One GX context per process: starting one takes seconds, and a refresh checks many years.
+    Thread-safe, so that a refresh can start it in the background (orchestration.refresh)."""
+    with _shared_lock:
+        if not _shared:
+            _shared.append(Validator())
+        return _shared[0]
 
 
 def parameters(settings: Settings) -> dict:

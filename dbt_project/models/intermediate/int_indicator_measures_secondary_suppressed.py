@@ -14,14 +14,14 @@ from wres.disclosure.suppression import apply_secondary_suppression
 
 
 def model(dbt, session):
-    # Each dbt.config.get call stands alone in an assignment: dbt finds the config keys a Python model
-    # uses by reading its source, and misses a call nested in an expression (`str(dbt.config.get(...))`),
-    # which then returns None at run time.
-    build_years = dbt.config.get("build_years")
+    # Each dbt.config.get and dbt.source call stands alone in an assignment: dbt finds the config keys
+    # and sources a Python model uses by reading its source, and misses a call nested in an expression
+    # (`str(dbt.config.get(...))`), which then returns None (or fails) at run time.
     publish_dir = dbt.config.get("publish_dir")
     if not publish_dir:
         raise ValueError("int_indicator_measures_secondary_suppressed needs config publish_dir (var publish_dir)")
-    years = [int(y) for y in str(build_years or "").split(",") if y.strip()]
+    requested = dbt.source("control", "build_years")
+    years = sorted(int(y) for y in requested.df()["wres_year"])
     # Incremental: each year is suppressed on its own, so the years whose inputs did not change keep
     # their rows, and only the changed years (and their previous releases) are read.
     only = years if dbt.is_incremental and years else None

@@ -7,8 +7,8 @@
 -- `case` per indicator over the years of each questionnaire. Indicator 6 counts a respondent
 -- who answered either of its two questions, as having experienced it when either answer is not
 -- "Never". Groups where nobody answered an indicator have no row for it.
--- Incremental on the WRES year: a refresh recomputes only var('build_years') (every year when
--- empty, with --full-refresh).
+-- Incremental on the WRES year: a build recomputes only the years in control.build_years (every
+-- year when it is empty, or with --full-refresh).
 -- The question map and answer scales are read at compile time (macro survey_question_periods):
 -- depends_on: {{ ref('survey_question_map') }}
 -- depends_on: {{ ref('survey_answers') }}
@@ -47,8 +47,9 @@
 
 with respondents as (
     select * from {{ ref('stg_staff_survey__respondents') }}
-    {% if is_incremental() and var('build_years', []) %}
-    where wres_year in ({{ var('build_years') | join(', ') }})
+    {% if is_incremental() %}
+    where wres_year in (select wres_year from {{ source('control', 'build_years') }})
+        or not exists (select 1 from {{ source('control', 'build_years') }})
     {% endif %}
 ),
 
