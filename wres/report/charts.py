@@ -120,25 +120,30 @@ def _multiples_template() -> str:
     return json.dumps(chart.to_dict())
 
 
-def small_multiples(title: str, data: pd.DataFrame) -> Figure:
-    """One small line chart per indicator (`panel`), series over years, independent scales.
+def small_multiples(title: str, points: list[dict]) -> Figure:
+    """One small line chart per indicator (`panel`), series over years, independent scales; `points`
+    are dicts of panel, year, series and value (None or NaN where there is none).
 
     Rendered in the reader's browser by the Vega bundle shipped in the report (a trust page
     each: rendering them all to SVG here would take minutes), with its table in the page.
     """
-    shown = data.dropna(subset=["value"])
+    shown = [p for p in points if not _missing(p["value"])]
     spec = json.loads(_multiples_template())
     spec.pop("$schema", None)  # a name, not a download; kept out so the pages hold no address at all
-    spec["data"] = {"values": [{"panel": r.panel, "year": int(r.year), "series": str(r.series),
-                                "value": float(r.value)} for r in shown.itertuples()]}
+    spec["data"] = {"values": [{"panel": p["panel"], "year": int(p["year"]), "series": str(p["series"]),
+                                "value": float(p["value"])} for p in shown]}
     spec["title"] = title
-    rows = [[r.panel, str(int(r.year)), str(r.series), number(r.value) if not pd.isna(r.value)
-             else f"suppressed ({r.reason})" if isinstance(r.reason, str) else "not available"]
-            for r in data.sort_values(["panel", "year", "series"]).itertuples()]
-    panels = ", ".join(sorted(shown["panel"].unique()))
+    rows = [[p["panel"], str(int(p["year"])), str(p["series"]),
+             "not available" if _missing(p["value"]) else number(p["value"])]
+            for p in sorted(points, key=lambda p: (p["panel"], p["year"], p["series"]))]
+    panels = ", ".join(sorted({p["panel"] for p in shown}))
     alt_text = f"Small line charts, {title}, one per indicator ({panels or 'none published'}); the table lists every value."
     return Figure(title, "", alt_text, ["indicator", "WRES year", "series", "value"], rows,
-                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if len(shown) else "")
+                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if shown else "")
+
+
+def _missing(value) -> bool:
+    return value is None or value != value  # None or NaN
 
 
 def distribution(title: str, data: pd.DataFrame, x_title: str, reference: float | None = None,
