@@ -470,10 +470,15 @@ class Report:
         s = self.summary
         first = int(s["wres_year"].min())
 
+        england = s[(s["level"] == "england") & (s["breakdown"] == "all")]
+        values: dict[tuple, float] = {}
+        for key, value in zip(zip(*(england[c].tolist() for c in ("indicator", "measure", "wres_year"))),
+                              england["value"].tolist()):
+            values.setdefault(key, value)  # the first row of a key, as a filter's first row
+
         def eng(indicator, measure, year=None):
-            rows = s[(s["level"] == "england") & (s["indicator"] == indicator) & (s["measure"] == measure)
-                     & (s["breakdown"] == "all") & (s["wres_year"] == (year or self.year))]
-            return None if rows.empty or pd.isna(rows["value"].iloc[0]) else float(rows["value"].iloc[0])
+            value = values.get((indicator, measure, year or self.year))
+            return None if value is None or pd.isna(value) else float(value)
 
         def change(now, before, unit=""):
             if before is None or first == self.year:
