@@ -126,6 +126,17 @@ def benchmark(values: list[float], indicator: int, measure: str) -> tuple[str, s
     return (shown(ordered[0], measure), shown(statistics.median(values), measure), shown(ordered[-1], measure))
 
 
+ROW_KEY = ("indicator", "level", "area_code", "breakdown", "measure")
+
+
+def _rows_by_key(frame: pd.DataFrame) -> dict[tuple, dict]:
+    """Each row of `frame` as a dict of plain Python values, by its (indicator, level, area, breakdown,
+    measure); built column by column (`to_dict("records")` boxes value by value: seconds at national size)."""
+    columns = list(frame.columns)
+    records = [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+    return dict(zip(zip(*(frame[c].tolist() for c in ROW_KEY)), records))
+
+
 class Report:
     def __init__(self, releases: Releases, gate_warnings: list[str], four_fifths: tuple[float, float]):
         self.r = releases
@@ -135,8 +146,7 @@ class Report:
         self.warnings = gate_warnings
         self.four_fifths = four_fifths
         self.env = _environment()
-        keyed = self.now.set_index(["indicator", "level", "area_code", "breakdown", "measure"])
-        self.rows = {k: row for k, row in zip(keyed.index, keyed.reset_index().to_dict("records"))}
+        self.rows = _rows_by_key(self.now)
         self.region_names = dict(zip(releases.trusts["region_code"], releases.trusts["region_name"]))
         everything = self.summary[self.summary["breakdown"] == "all"]
         self.by_area: dict[tuple, dict[int, dict[str, float]]] = {}
@@ -145,8 +155,9 @@ class Report:
             self.by_area.setdefault((level, area, indicator), {}).setdefault(year, {})[measure] = value
         trusts = self.now[(self.now["level"] == "trust") & (self.now["breakdown"] == "all")].merge(
             releases.trusts[["org_code", "trust_type"]], left_on="area_code", right_on="org_code")
-        self.peers = {key: frame["value"].dropna().tolist()
-                      for key, frame in trusts.groupby(["trust_type", "indicator", "measure"])}
+        # (best, median, worst) of each trust type's values, by (trust type, indicator, measure).
+        self.benchmarks = {key: benchmark(frame["value"].dropna().tolist(), key[1], key[2])
+                           for key, frame in trusts.groupby(["trust_type", "indicator", "measure"])}
 
     def value_row(self, indicator, level, area, measure, breakdown="all"):
         return self.rows.get((indicator, level, area, breakdown, measure))
@@ -211,14 +222,10 @@ class Report:
                                    self.four_fifths if indicator in LIKELIHOODS else None)
 
     def area_multiples(self, level: str, area: str, name: str) -> charts.Figure:
-        records = []
-        for indicator in HEADLINES:
-            for point in self.series(level, area, indicator):
-                if point["series"] != "as published (rolling to 2021)":
-                    records.append({**point, "panel": f"{indicator} {SHORT[indicator]}", "reason": None})
-        data = pd.DataFrame(records, columns=["year", "series", "value", "lower", "upper", "panel", "reason"])
-        data = data.astype({"value": float})
-        return charts.small_multiples(f"{name}: the nine indicators over the years", data)
+        points = [{**point, "panel": f"{indicator} {SHORT[indicator]}"}
+                  for indicator in HEADLINES for point in self.series(level, area, indicator)
+                  if point["series"] != "as published (rolling to 2021)"]
+        return charts.small_multiples(f"{name}: the nine indicators over the years", points)
 
     # --- indicator 1 in depth --------------------------------------------------------------
 
@@ -333,8 +340,8 @@ class Report:
                 if region is not None:
                     line["region"] = cell_text(self.value_row(indicator, "region", region, measure))
                 if trust_type is not None:
-                    peers = self.peers.get((trust_type, indicator, measure), [])
-                    line["best"], line["median"], line["worst"] = benchmark(peers, indicator, measure)
+                    line["best"], line["median"], line["worst"] = self.benchmarks.get(
+                        (trust_type, indicator, measure), benchmark([], indicator, measure))
                 rows.append(line)
         return rows
 
@@ -463,10 +470,15 @@ class Report:
         s = self.summary
         first = int(s["wres_year"].min())
 
+        england = s[(s["level"] == "england") & (s["breakdown"] == "all")]
+        values: dict[tuple, float] = {}
+        for key, value in zip(zip(*(england[c].tolist() for c in ("indicator", "measure", "wres_year"))),
+                              england["value"].tolist()):
+            values.setdefault(key, value)  # the first row of a key, as a filter's first row
+
         def eng(indicator, measure, year=None):
-            rows = s[(s["level"] == "england") & (s["indicator"] == indicator) & (s["measure"] == measure)
-                     & (s["breakdown"] == "all") & (s["wres_year"] == (year or self.year))]
-            return None if rows.empty or pd.isna(rows["value"].iloc[0]) else float(rows["value"].iloc[0])
+            value = values.get((indicator, measure, year or self.year))
+            return None if value is None or pd.isna(value) else float(value)
 
         def change(now, before, unit=""):
             if before is None or first == self.year:

@@ -1,7 +1,12 @@
-"""Charts of the report: Vega-Lite specifications through Altair, rendered to inline SVG.
+"""Charts of the report: Vega-Lite specifications, rendered to inline SVG.
 
 vl-convert renders offline (no CDN, no JavaScript in the page). Every figure carries a text
 alternative written from its numbers and the table of those numbers, shown beside it.
+
+The specifications are written as dicts in the form Altair writes them (its default view size,
+its schema address, the data inline in named `datasets`), key for key and in the same order: the
+charts were first written with Altair, whose building and validation of each chart cost more
+than drawing it, and the same specification draws the same SVG.
 """
 
 from __future__ import annotations
@@ -37,11 +42,63 @@ def number(value, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _svg(chart: alt.TopLevelMixin) -> str:
-    # Altair's JSON-schema validation of every spec took a tenth of a publication; vl-convert
-    # compiles the spec itself and fails on one it cannot draw.
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False))
+def _svg(spec: dict) -> str:
+    # vl-convert compiles the spec itself and fails on one it cannot draw.
+    svg = vl_convert.vegalite_to_svg(spec)
     return _stable_ids(svg).replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+
+
+# --- specifications as Altair writes them --------------------------------------------------------
+
+DEFAULT_CONFIG = {"view": {"continuousWidth": 300, "continuousHeight": 300}}
+
+
+def _values(frame: pd.DataFrame) -> list[dict]:
+    """The rows of `frame` as Altair puts them inline: plain Python values, None for a missing value
+    (and for an infinite float)."""
+    columns = []
+    for name, dtype in frame.dtypes.items():
+        column = frame[name].tolist()
+        if pd.api.types.is_float_dtype(dtype):
+            columns.append([None if v != v or v in (math.inf, -math.inf) else v for v in column])
+        else:
+            columns.append([None if v is None or v is pd.NA or v != v else v for v in column])
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def _constant(**columns) -> list[dict]:
+    """One row of constants (a reference line, a band) as Altair puts it inline."""
+    return _values(pd.DataFrame({name: [value] for name, value in columns.items()}))
+
+
+def _data(values: list[dict], datasets: dict) -> dict:
+    """`values` as a named dataset of the chart, named after their content the way Altair names them."""
+    text = json.dumps(values, sort_keys=True, default=str)
+    name = "empty" if values == [{}] else "data-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+    datasets.setdefault(name, values)
+    return {"name": name}
+
+
+def _layered(layers: list[tuple[list[dict], dict]], datasets: dict) -> dict:
+    """Layers of (values, layer) as Altair writes them: the data once above the layers when every
+    layer draws the same values (the same object), else the data in each layer."""
+    first = layers[0][0]
+    if all(values is first for values, _ in layers):
+        return {"layer": [layer for _, layer in layers], "data": _data(first, datasets)}
+    return {"layer": [{"data": _data(values, datasets), **layer} for values, layer in layers]}
+
+
+def _spec(body: dict, datasets: dict) -> dict:
+    return {"config": DEFAULT_CONFIG, **body, "$schema": alt.SCHEMA_URL, "datasets": datasets}
+
+
+def _quantitative(field: str, **keys) -> dict:
+    return {"field": field, **keys, "type": "quantitative"}
+
+
+def _nominal(field: str, **keys) -> dict:
+    return {"field": field, **keys, "type": "nominal"}
 
 
 def _stable_ids(svg: str) -> str:
@@ -61,20 +118,23 @@ def trend(title: str, data: pd.DataFrame, y_title: str, four_fifths: tuple[float
           digits: int = 2) -> Figure:
     """Lines over years, one per series; `data` has year, series, value and optionally lower/upper."""
     data = data.dropna(subset=["value"]).sort_values(["series", "year"])
-    x = alt.X("year:O", title="WRES year")
-    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
-    colour = alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom"))
+    values = _values(data)
+    x = {"field": "year", "title": "WRES year", "type": "ordinal"}
+    colour = _nominal("series", legend={"orient": "bottom"}, scale={"range": PALETTE}, title=None)
     layers = []
     if four_fifths:
-        band = pd.DataFrame({"lower": [four_fifths[0]], "upper": [four_fifths[1]]})
-        layers.append(alt.Chart(band).mark_rect(color=FOUR_FIFTHS_COLOUR, opacity=0.7).encode(
-            y="lower:Q", y2="upper:Q"))
-        layers.append(alt.Chart(pd.DataFrame({"parity": [1.0]})).mark_rule(strokeDash=[4, 3], color="#425563")
-                      .encode(y="parity:Q"))
+        layers.append((_constant(lower=four_fifths[0], upper=four_fifths[1]),
+                       {"mark": {"type": "rect", "color": FOUR_FIFTHS_COLOUR, "opacity": 0.7},
+                        "encoding": {"y": _quantitative("lower"), "y2": {"field": "upper"}}}))
+        layers.append((_constant(parity=1.0), {"mark": {"type": "rule", "color": "#425563", "strokeDash": [4, 3]},
+                                               "encoding": {"y": _quantitative("parity")}}))
     if {"lower", "upper"} <= set(data.columns) and data["lower"].notna().any():
-        layers.append(alt.Chart(data).mark_rule().encode(x=x, y="lower:Q", y2="upper:Q", color=colour))
-    layers.append(alt.Chart(data).mark_line(point=True).encode(x=x, y=y, color=colour))
-    chart = alt.layer(*layers).properties(width=420, height=220, title=title)
+        layers.append((values, {"mark": {"type": "rule"}, "encoding": {
+            "color": colour, "x": x, "y": _quantitative("lower"), "y2": {"field": "upper"}}}))
+    layers.append((values, {"mark": {"type": "line", "point": True}, "encoding": {
+        "color": colour, "x": x, "y": _quantitative("value", scale={"zero": False}, title=y_title)}}))
+    datasets = {}
+    chart = _spec({**_layered(layers, datasets), "height": 220, "title": title, "width": 420}, datasets)
     rows, parts = [], []
     for series, group in data.groupby("series", sort=True):
         values = ", ".join(f"{int(r.year)} {number(r.value, digits)}" for r in group.itertuples())
@@ -93,13 +153,13 @@ def bars(title: str, data: pd.DataFrame, x_title: str, reference: float | None =
          reference_label: str = "England", digits: int = 2, label_title: str = "area") -> Figure:
     """Horizontal bars, one per area (`label`, `value`), with a rule at the reference value."""
     shown = data.dropna(subset=["value"]).sort_values(["value", "label"])
-    base = alt.Chart(shown).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("label:N", title=None, sort=None), x=alt.X("value:Q", title=x_title))
-    layers = [base]
+    layers = [(_values(shown), {"mark": {"type": "bar", "color": PALETTE[0]}, "encoding": {
+        "x": _quantitative("value", title=x_title), "y": _nominal("label", sort=None, title=None)}})]
     if reference is not None and not pd.isna(reference):
-        layers.append(alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(color=PALETTE[1], size=2)
-                      .encode(x="reference:Q"))
-    chart = alt.layer(*layers).properties(width=420, height=max(60, 18 * len(shown)), title=title)
+        layers.append(_reference_line(reference))
+    datasets = {}
+    chart = _spec({**_layered(layers, datasets), "height": max(60, 18 * len(shown)), "title": title,
+                   "width": 420}, datasets)
     rows = [[str(r.label), number(r.value, digits) if not pd.isna(r.value) else f"suppressed ({r.reason})"]
             for r in data.sort_values("label").itertuples()]
     listed = ", ".join(f"{r.label} {number(r.value, digits)}" for r in shown.itertuples())
@@ -107,6 +167,12 @@ def bars(title: str, data: pd.DataFrame, x_title: str, reference: float | None =
     if reference is not None and not pd.isna(reference):
         alt_text += f" The line marks {reference_label}, {number(reference, digits)}."
     return Figure(title, _svg(chart), alt_text, [label_title, "value"], rows)
+
+
+def _reference_line(reference: float) -> tuple[list[dict], dict]:
+    """The layer of the orange rule marking England's value."""
+    return _constant(reference=reference), {"mark": {"type": "rule", "color": PALETTE[1], "size": 2},
+                                            "encoding": {"x": _quantitative("reference")}}
 
 
 @lru_cache(maxsize=1)
@@ -120,25 +186,30 @@ def _multiples_template() -> str:
     return json.dumps(chart.to_dict())
 
 
-def small_multiples(title: str, data: pd.DataFrame) -> Figure:
-    """One small line chart per indicator (`panel`), series over years, independent scales.
+def small_multiples(title: str, points: list[dict]) -> Figure:
+    """One small line chart per indicator (`panel`), series over years, independent scales; `points`
+    are dicts of panel, year, series and value (None or NaN where there is none).
 
     Rendered in the reader's browser by the Vega bundle shipped in the report (a trust page
     each: rendering them all to SVG here would take minutes), with its table in the page.
     """
-    shown = data.dropna(subset=["value"])
+    shown = [p for p in points if not _missing(p["value"])]
     spec = json.loads(_multiples_template())
     spec.pop("$schema", None)  # a name, not a download; kept out so the pages hold no address at all
-    spec["data"] = {"values": [{"panel": r.panel, "year": int(r.year), "series": str(r.series),
-                                "value": float(r.value)} for r in shown.itertuples()]}
+    spec["data"] = {"values": [{"panel": p["panel"], "year": int(p["year"]), "series": str(p["series"]),
+                                "value": float(p["value"])} for p in shown]}
     spec["title"] = title
-    rows = [[r.panel, str(int(r.year)), str(r.series), number(r.value) if not pd.isna(r.value)
-             else f"suppressed ({r.reason})" if isinstance(r.reason, str) else "not available"]
-            for r in data.sort_values(["panel", "year", "series"]).itertuples()]
-    panels = ", ".join(sorted(shown["panel"].unique()))
+    rows = [[p["panel"], str(int(p["year"])), str(p["series"]),
+             "not available" if _missing(p["value"]) else number(p["value"])]
+            for p in sorted(points, key=lambda p: (p["panel"], p["year"], p["series"]))]
+    panels = ", ".join(sorted({p["panel"] for p in shown}))
     alt_text = f"Small line charts, {title}, one per indicator ({panels or 'none published'}); the table lists every value."
     return Figure(title, "", alt_text, ["indicator", "WRES year", "series", "value"], rows,
-                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if len(shown) else "")
+                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if shown else "")
+
+
+def _missing(value) -> bool:
+    return value is None or value != value  # None or NaN
 
 
 def distribution(title: str, data: pd.DataFrame, x_title: str, reference: float | None = None,
@@ -147,14 +218,17 @@ def distribution(title: str, data: pd.DataFrame, x_title: str, reference: float 
     shown = data.dropna(subset=["value"])
     layers = []
     if band:
-        layers.append(alt.Chart(pd.DataFrame({"lower": [band[0]], "upper": [band[1]]}))
-                      .mark_rect(color=FOUR_FIFTHS_COLOUR, opacity=0.7).encode(x="lower:Q", x2="upper:Q"))
-    layers.append(alt.Chart(shown).mark_circle(size=28, opacity=0.6, color=PALETTE[0]).encode(
-        x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False)), y=alt.Y("group:N", title=None)))
+        layers.append((_constant(lower=band[0], upper=band[1]),
+                       {"mark": {"type": "rect", "color": FOUR_FIFTHS_COLOUR, "opacity": 0.7},
+                        "encoding": {"x": _quantitative("lower"), "x2": {"field": "upper"}}}))
+    layers.append((_values(shown), {"mark": {"type": "circle", "color": PALETTE[0], "opacity": 0.6, "size": 28},
+                                    "encoding": {"x": _quantitative("value", scale={"zero": False}, title=x_title),
+                                                 "y": _nominal("group", title=None)}}))
     if reference is not None and not pd.isna(reference):
-        layers.append(alt.Chart(pd.DataFrame({"reference": [reference]})).mark_rule(color=PALETTE[1], size=2)
-                      .encode(x="reference:Q"))
-    chart = alt.layer(*layers).properties(width=420, height=max(60, 22 * shown["group"].nunique()), title=title)
+        layers.append(_reference_line(reference))
+    datasets = {}
+    chart = _spec({**_layered(layers, datasets), "height": max(60, 22 * shown["group"].nunique()), "title": title,
+                   "width": 420}, datasets)
     rows = [[str(r.label), str(r.group), number(r.value, digits) if not pd.isna(r.value) else f"suppressed ({r.reason})"]
             for r in data.sort_values(["group", "label"]).itertuples()]
     hidden = int(data["value"].isna().sum())
@@ -179,15 +253,17 @@ def composition(title: str, data: pd.DataFrame, digits: int = 2) -> Figure:
     shown = data.dropna(subset=["value"])
     bands = list(dict.fromkeys(data.sort_values("order")["band"]))
     groups = list(GROUP_COLOURS)
-    chart = alt.Chart(shown).mark_bar().encode(
-        y=alt.Y("band:N", title=None, sort=bands),
-        x=alt.X("value:Q", title="% of the band's staff", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("group:N", title=None, sort=groups,
-                        scale=alt.Scale(domain=groups, range=[GROUP_COLOURS[g] for g in groups]),
-                        legend=alt.Legend(orient="bottom")),
-        order=alt.Order("rank:Q"),
-    ).transform_calculate(rank="datum.group === 'BME' ? 0 : datum.group === 'White' ? 1 : 2") \
-        .properties(width=420, height=max(60, 20 * len(bands)), title=title)
+    datasets = {}
+    chart = _spec({"data": _data(_values(shown), datasets), "mark": {"type": "bar"}, "encoding": {
+        "color": _nominal("group", legend={"orient": "bottom"},
+                          scale={"domain": groups, "range": [GROUP_COLOURS[g] for g in groups]}, sort=groups,
+                          title=None),
+        "order": _quantitative("rank"),
+        "x": _quantitative("value", scale={"domain": [0, 100]}, title="% of the band's staff"),
+        "y": _nominal("band", sort=bands, title=None)},
+        "height": max(60, 20 * len(bands)), "title": title,
+        "transform": [{"calculate": "datum.group === 'BME' ? 0 : datum.group === 'White' ? 1 : 2", "as": "rank"}],
+        "width": 420}, datasets)
     rows, parts = [], []
     for band in bands:
         cells = {r.group: r for r in data[data["band"] == band].itertuples()}
@@ -224,17 +300,20 @@ def heatmap(title: str, data: pd.DataFrame, x_title: str, digits: int = 1, colou
     """
     bands = list(dict.fromkeys(data.sort_values("order")["band"]))
     areas = sorted(data["area"].unique())
-    shown = data.assign(label=[number(v, digits) if not pd.isna(v) else "s" for v in data["value"]])
-    base = alt.Chart(shown).encode(x=alt.X("band:N", title=x_title, sort=bands, axis=alt.Axis(labelAngle=-40)),
-                                   y=alt.Y("area:N", title=None, sort=areas))
-    cells = base.mark_rect(stroke="#ffffff").encode(
-        color=alt.condition("isValid(datum.value)", alt.Color("value:Q", title=colour_title,
-                                                              scale=alt.Scale(scheme="blues")),
-                            alt.value(SUPPRESSED_COLOUR)))
-    text = base.mark_text(fontSize=9).encode(
-        text="label:N", color=alt.condition("datum.value > 50", alt.value("#ffffff"), alt.value("#212b32")))
-    chart = alt.layer(cells, text).properties(width=max(120, 34 * len(bands)), height=max(40, 20 * len(areas)),
-                                              title=title)
+    shown = _values(data.assign(label=[number(v, digits) if not pd.isna(v) else "s" for v in data["value"]]))
+    x = {"axis": {"labelAngle": -40}, **_nominal("band", sort=bands, title=x_title)}
+    y = _nominal("area", sort=areas, title=None)
+    cells = {"mark": {"type": "rect", "stroke": "#ffffff"}, "encoding": {
+        "color": {"condition": {"test": "isValid(datum.value)",
+                                **_quantitative("value", scale={"scheme": "blues"}, title=colour_title)},
+                  "value": SUPPRESSED_COLOUR},
+        "x": x, "y": y}}
+    text = {"mark": {"type": "text", "fontSize": 9}, "encoding": {
+        "color": {"condition": {"test": "datum.value > 50", "value": "#ffffff"}, "value": "#212b32"},
+        "text": _nominal("label"), "x": x, "y": y}}
+    datasets = {}
+    chart = _spec({**_layered([(shown, cells), (shown, text)], datasets), "height": max(40, 20 * len(areas)),
+                   "title": title, "width": max(120, 34 * len(bands))}, datasets)
     rows = []
     for area in areas:
         here = {r.band: r for r in data[data["area"] == area].itertuples()}
@@ -259,14 +338,17 @@ def disparity(title: str, data: pd.DataFrame, digits: int = 2) -> Figure:
     areas = list(dict.fromkeys(data["area"]))
     charted = list(dict.fromkeys(data.loc[data["in_chart"], "area"]))
     shown = data[data["in_chart"]].dropna(subset=["value"]).assign(ratio=lambda d: d["measure"].map(RATIO_NAMES))
-    y = alt.Y("area:N", title=None, sort=charted)
-    bars_ = alt.Chart(shown).mark_bar().encode(
-        y=y, yOffset=alt.YOffset("ratio:N", sort=names), x=alt.X("value:Q", title="disparity ratio (1 = parity)"),
-        color=alt.Color("ratio:N", title=None, sort=names, scale=alt.Scale(domain=names, range=PALETTE[:3]),
-                        legend=alt.Legend(orient="bottom")))
-    parity = alt.Chart(pd.DataFrame({"parity": [1.0]})).mark_rule(strokeDash=[4, 3], color="#212b32").encode(
-        x="parity:Q")
-    chart = alt.layer(bars_, parity).properties(width=420, height=alt.Step(8), title=title)
+    bars_ = {"mark": {"type": "bar"}, "encoding": {
+        "color": _nominal("ratio", legend={"orient": "bottom"}, scale={"domain": names, "range": PALETTE[:3]},
+                          sort=names, title=None),
+        "x": _quantitative("value", title="disparity ratio (1 = parity)"),
+        "y": _nominal("area", sort=charted, title=None),
+        "yOffset": _nominal("ratio", sort=names)}}
+    parity = {"mark": {"type": "rule", "color": "#212b32", "strokeDash": [4, 3]},
+              "encoding": {"x": _quantitative("parity")}}
+    datasets = {}
+    chart = _spec({**_layered([(_values(shown), bars_), (_constant(parity=1.0), parity)], datasets),
+                   "height": {"step": 8}, "title": title, "width": 420}, datasets)
     rows, parts = [], []
     for area in areas:
         here = {r.measure: r for r in data[data["area"] == area].itertuples()}

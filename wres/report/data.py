@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 # The headline measure of each indicator, and how to read it.
 HEADLINES = {
@@ -45,11 +46,26 @@ class Releases:
 
 
 def _read(files: list[Path]) -> pd.DataFrame:
+    query, params = "select * from read_parquet(?, union_by_name = true)", [[str(f) for f in files]]
     con = duckdb.connect()
     try:
-        return con.execute("select * from read_parquet(?, union_by_name = true)", [[str(f) for f in files]]).df()
+        table = con.sql(query, params=params).to_arrow_table()
+        # Through Arrow the strings never become Python objects (the summary of every year: a second
+        # and more by DuckDB's DataFrame), but only columns of these types convert as DuckDB converts them.
+        return table.to_pandas() if all(map(_converts_alike, table.columns)) else con.execute(query, params).df()
     finally:
         con.close()
+
+
+def _converts_alike(column: pa.ChunkedArray) -> bool:
+    """Whether Arrow's conversion to pandas gives what DuckDB's gives: floats, and integers, booleans and
+    text without nulls (DuckDB makes nullable integers, and text that is all null an object column)."""
+    kind = column.type
+    if pa.types.is_floating(kind):
+        return True
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column.null_count < len(column)
+    return (pa.types.is_integer(kind) or pa.types.is_boolean(kind)) and column.null_count == 0
 
 
 def load_releases(release_folder: Path, publish_dir: Path, wres_year: int) -> Releases:
