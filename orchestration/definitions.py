@@ -16,6 +16,7 @@ from orchestration.jobs import ingest_year_job, publish_job, reference_job, tran
 from orchestration.publish.assets import wres_release
 from orchestration.quality.checks import build_mart_checks
 from orchestration.resources import WarehouseResource
+from orchestration.run_storage import commit_in_write_ahead_mode
 from orchestration.transform.assets import dbt_resource, wres_dbt_models
 
 
@@ -34,4 +35,5 @@ def build_definitions(warehouse: "WarehouseResource | None" = None) -> dg.Defini
 
 # `dagster dev` loads this module: the files its runs write get the configured mode too.
 os.umask(settings().umask)
+commit_in_write_ahead_mode()
 defs = build_definitions()

@@ -248,3 +248,17 @@ def test_runs_whose_process_died_are_marked_failed_by_the_next_wres_command(land
         assert status == ["FAILURE", "FAILURE", "STARTED", "STARTED"]
         failure = instance.all_logs(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)[0]
         assert failure.message == f"the process running it (PID {pid}) died during the run"
+
+
+def test_the_refresh_commits_dagster_run_history_in_write_ahead_mode(refreshed):
+    """Every SQLite file of the refresh's Dagster storage (the runs, the event index, each run's events)
+    is in WAL mode: a dbt build's hundreds of events are not each synced through a rollback journal."""
+    import sqlite3
+
+    files = sorted((refreshed / "dagster").rglob("*.db"))
+    assert {"runs.db", "index.db"} <= {f.name for f in files} and len(files) >= 6  # runs, index, a file per run
+    modes = {}
+    for file in files:
+        with sqlite3.connect(file) as con:
+            modes[file.name] = con.execute("pragma journal_mode").fetchone()[0]
+    assert set(modes.values()) == {"wal"}, modes
