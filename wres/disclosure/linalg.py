@@ -13,6 +13,7 @@ divides a minor of `A`, and both would have to.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -25,12 +26,6 @@ class Derivation:
 
     relations: list[int] = field(default_factory=list)
     jointly: bool = False  # solved from several relations at once, not one at a time
-
-
-def _modular(coefficient: Fraction | int, prime: int) -> int:
-    if isinstance(coefficient, int):
-        return coefficient % prime
-    return coefficient.numerator % prime * pow(coefficient.denominator % prime, -1, prime) % prime
 
 
 def determined_unknowns(relations: list[dict[int, Fraction]], known: set[int],
@@ -48,11 +43,9 @@ def determined_unknowns(relations: list[dict[int, Fraction]], known: set[int],
         if len(rows[i]) != 1:
             continue
         (v,) = rows[i]
-        chain: list[int] = []
-        for u in relations[i]:
-            if u in solved and u != v:
-                chain += [r for r in solved[u].relations if r not in chain]
-        solved[v] = Derivation(chain + [i], any(solved[u].jointly for u in relations[i] if u in solved and u != v))
+        others = [u for u in relations[i] if u != v]
+        solved[v] = Derivation(_relations_behind(others, solved) + [i],
+                               any(solved[u].jointly for u in others if u in solved))
         for j in by_unknown.pop(v, ()):
             rows[j].pop(v, None)
             if len(rows[j]) == 1:
@@ -60,23 +53,31 @@ def determined_unknowns(relations: list[dict[int, Fraction]], known: set[int],
     remaining = [i for i, row in enumerate(rows) if len(row) >= 2]
     open_targets = {t for t in targets if t not in solved and t in by_unknown}
     if open_targets and remaining:
+        inverses: dict[int, dict[int, int]] = {prime: {} for prime in PRIMES}
         for component in _components(rows, remaining):
             unknowns = {v for i in component for v in rows[i]}
             if not unknowns & open_targets:
                 continue
-            found: dict[int, set[int]] | None = None
+            found: dict[int, set[int]] = {}
             for prime in PRIMES:
-                pivots = _reduce(rows, component, prime)
-                here = {v: used for v, (row, used) in pivots.items() if len(row) == 1}
-                found = here if found is None else {**found, **here}
-            for v, used in (found or {}).items():
-                chain: list[int] = []
-                for i in sorted(used):
-                    for u in relations[i]:
-                        if u in solved:
-                            chain += [r for r in solved[u].relations if r not in chain]
-                solved[v] = Derivation(chain + sorted(used), True)
+                found.update(_reduce(rows, component, prime, inverses[prime]))
+            for v, used in found.items():
+                ordered = sorted(used)
+                solved[v] = Derivation(_relations_behind((u for i in ordered for u in relations[i]), solved)
+                                       + ordered, True)
     return {t: solved[t] for t in targets if t in solved}
+
+
+def _relations_behind(unknowns: Iterable[int], solved: dict[int, Derivation]) -> list[int]:
+    """The relations that solved those of `unknowns` that are solved, in order, each once."""
+    chain: list[int] = []
+    held: set[int] = set()  # beside the list, so that the check stays cheap on long chains
+    for u in unknowns:
+        if u in solved:
+            steps = [r for r in solved[u].relations if r not in held]
+            chain += steps
+            held.update(steps)
+    return chain
 
 
 def _components(rows: list[dict[int, Fraction]], indexes: list[int]) -> list[list[int]]:
@@ -98,37 +99,70 @@ def _components(rows: list[dict[int, Fraction]], indexes: list[int]) -> list[lis
     return [groups[k] for k in sorted(groups)]
 
 
-def _reduce(rows: list[dict[int, Fraction]], component: list[int], prime: int
-            ) -> dict[int, tuple[dict[int, int], set[int]]]:
-    """Gauss-Jordan modulo `prime`: pivot unknown -> (its reduced row, the relations combined)."""
-    work = [({v: _modular(c, prime) for v, c in rows[i].items()}, {i}) for i in component]
+def _modular_row(row: dict[int, Fraction], prime: int, inverses: dict[int, int]) -> dict[int, int]:
+    """The row's coefficients modulo `prime`; `inverses` caches the inverse of each denominator."""
+    out = {}
+    for v, c in row.items():
+        if isinstance(c, int):
+            out[v] = c % prime
+            continue
+        inverse = inverses.get(c.denominator)
+        if inverse is None:
+            inverse = inverses[c.denominator] = pow(c.denominator % prime, -1, prime)
+        out[v] = c.numerator % prime * inverse % prime
+    return out
+
+
+def _reduce(rows: list[dict[int, Fraction]], component: list[int], prime: int, inverses: dict[int, int]
+            ) -> dict[int, set[int]]:
+    """Gauss-Jordan modulo `prime`: each unknown whose pivot row ends with no other unknown -> the
+    relations combined into that row, in the order the pivots were taken."""
+    work = [_modular_row(rows[i], prime, inverses) for i in component]
+    # Which rows were combined into each row, as a bitset over positions in `component`: a union
+    # per row operation is then one integer OR instead of a set copy.
+    used = [1 << k for k in range(len(work))]
     by_unknown: dict[int, set[int]] = defaultdict(set)
-    for k, (row, _) in enumerate(work):
+    for k, row in enumerate(work):
         for v in row:
             by_unknown[v].add(k)
     pivots: dict[int, int] = {}
     # Short rows first, each pivoting on its least shared unknown, to keep fill-in low.
-    for k in sorted(range(len(work)), key=lambda r: (len(work[r][0]), r)):
-        row, used = work[k]
+    for k in sorted(range(len(work)), key=lambda r: (len(work[r]), r)):
+        row = work[k]
         if not row:
             continue
         v = min(row, key=lambda u: (len(by_unknown[u]), u))
         inverse = pow(row[v], -1, prime)
-        row = {u: c * inverse % prime for u, c in row.items()}
-        work[k] = (row, used)
-        for other in list(by_unknown[v] - {k}):
-            target, target_used = work[other]
-            factor = target[v]
-            for u, c in row.items():
-                value = (target.get(u, 0) - factor * c) % prime
-                if value:
-                    if u not in target:
-                        by_unknown[u].add(other)
-                    target[u] = value
-                else:
-                    if u in target:
-                        del target[u]
-                        by_unknown[u].discard(other)
-            work[other] = (target, target_used | used)
+        rest = [(u, c * inverse % prime) for u, c in row.items() if u != v]
+        work[k] = {v: 1, **dict(rest)}
+        others = by_unknown[v]
+        others.discard(k)
+        by_unknown[v] = {k}
+        for other in others:
+            _eliminate(work[other], other, v, rest, prime, by_unknown)
+            used[other] |= used[k]
         pivots[v] = k
-    return {v: work[k] for v, k in pivots.items()}
+    return {v: _positions(used[k], component) for v, k in pivots.items() if len(work[k]) == 1}
+
+
+def _eliminate(target: dict[int, int], index: int, v: int, rest: list[tuple[int, int]], prime: int,
+               by_unknown: dict[int, set[int]]) -> None:
+    """Subtract from row `target` (number `index`) the multiple of the pivot row `v + rest` that
+    clears `v`, keeping `by_unknown` in step with the unknowns the row holds."""
+    factor = target.pop(v)
+    for u, c in rest:
+        before = target.get(u)
+        if before is None:
+            target[u] = -factor * c % prime  # nonzero: a product of nonzero residues
+            by_unknown[u].add(index)
+            continue
+        value = (before - factor * c) % prime
+        if value:
+            target[u] = value
+        else:
+            del target[u]
+            by_unknown[u].discard(index)
+
+
+def _positions(bits: int, component: list[int]) -> set[int]:
+    return {component[k] for k, bit in enumerate(reversed(bin(bits)[2:])) if bit == "1"}
