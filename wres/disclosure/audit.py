@@ -117,7 +117,7 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
     # Indicator 1 headcounts.
     one = published[(published["indicator"] == 1) & published["measure"].str.startswith("headcount_")]
     cells = {(lv, ac, bd, m.removeprefix("headcount_")) for _, lv, ac, bd, m in _keys(one)}
-    for lv, ac, bd, part in cells:
+    for lv, ac, bd, part in sorted(cells):
         stands_for[(1, lv, ac, bd, f"headcount_{part}")].append(("hc", lv, ac, bd, part))
     areas = sorted({(lv, ac) for lv, ac, _, _ in cells})
     breakdowns = sorted({bd for _, _, bd, _ in cells})
@@ -164,12 +164,12 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
         if rates.empty:
             continue
         keyed = {(lv, ac, m.removeprefix("rate_")) for _, lv, ac, _, m in _keys(rates)}
-        for lv, ac, g in keyed:
+        for lv, ac, g in sorted(keyed):
             stands_for[(ind, lv, ac, "all", f"rate_{g}")].append(("ev", ind, lv, ac, g))
         kinds = [("ev", ind)] + ([("base", ind)] if ind == 2 else [])
         for kind in kinds:
             _sum_relations(system, kind, keyed, members, [(g,) for g in GROUPS], f"indicator {ind} {kind[0]}")
-        for lv, ac, g in keyed:
+        for lv, ac, g in sorted(keyed):
             r = value.get((ind, lv, ac, "all", f"rate_{g}"))
             if r is None or pd.isna(r):
                 continue
@@ -183,7 +183,7 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
             continue
         keyed = {(lv, ac, g) for _, lv, ac, _, _ in _keys(rows) for g in GROUPS}
         legacy = ind == 7
-        for lv, ac, g in keyed:
+        for lv, ac, g in sorted(keyed):
             stands_for[(ind, lv, ac, "all", f"respondents_{g}")].append(("n", ind, lv, ac, g))
             stands_for[(ind, lv, ac, "all", f"pct_{g}")] += [("y", ind, lv, ac, g), ("p", ind, lv, ac, g)]
             if legacy:

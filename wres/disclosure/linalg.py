@@ -5,9 +5,11 @@ An unknown `x_j` is determined exactly when the unit vector `e_j` lies in the ro
 Relations with a single unknown are solved first, in chains, recording which relations gave
 each value; what remains is reduced to reduced row echelon form over the integers modulo
 two large primes (coefficients are rationals: published values are binary fractions), where
-`x_j` is determined when its pivot row has no other unknown. An unknown counts as protected
-only when neither prime determines it: a prime can only err towards "undetermined" when it
-divides a minor of `A`, and both would have to.
+`x_j` is determined when its pivot row has no other unknown. Working modulo a prime errs only
+when the prime divides a minor of `A`, in either direction: towards "determined" (a false
+alarm, which holds a safe release back) or towards "undetermined" (which could let a leak
+through). An unknown counts as protected only when neither prime determines it, so a leak
+passes only if both primes err.
 """
 
 from __future__ import annotations
