@@ -145,10 +145,14 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
 
 def _warm_up(report: bool) -> None:
     """Start Great Expectations (seconds of imports) and the report's Vega bundle while dbt runs in its
-    own process: the checks after dbt and the publication then find them ready."""
-    from wres.quality.gate import shared_validator  # imported here: the report's charting libraries load slowly
-    from wres.report.build import vega_bundle
+    own process: the checks after dbt and the publication then find them ready. A failure here is
+    left to those steps, which meet it again and report it with their own message."""
+    try:
+        from wres.quality.gate import shared_validator  # imported here: the report's charting libraries load slowly
+        from wres.report.build import vega_bundle
 
-    shared_validator()
-    if report:
-        vega_bundle()
+        shared_validator()
+        if report:
+            vega_bundle()
+    except Exception:
+        pass

@@ -60,9 +60,8 @@ def refreshed(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("refreshed")
     settings = settings_in(folder)
     write_handmade_landing_zone(settings.raw_dir)
-    with pytest.MonkeyPatch.context() as patch:  # the command exports these for its children: restore them
+    with pytest.MonkeyPatch.context() as patch:  # restored after: the command sets DAGSTER_HOME when it is unset
         patch.setenv("DAGSTER_HOME", str(folder / "dagster"))
-        patch.setenv("WRES_WAREHOUSE", str(settings.warehouse))
         result = CliRunner().invoke(main, ["--raw-dir", str(settings.raw_dir), "--warehouse", str(settings.warehouse),
                                            "--publish-dir", str(settings.publish_dir), "refresh"])
     output = " ".join(result.output.split())

@@ -17,7 +17,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 import duckdb
 
@@ -58,15 +58,16 @@ def request_build_years(con: duckdb.DuckDBPyConnection, years: list[int] | None)
 
 
 @contextmanager
-def building_years(settings: Settings, years: list[int] | None) -> Iterator[None]:
+def building_years(connect: Callable[[], ContextManager[duckdb.DuckDBPyConnection]], years: list[int] | None
+                   ) -> Iterator[None]:
     """Request `years` for the build run inside, and clear the request after it, so that a later
-    `wres dbt -- build` recomputes every year."""
-    with duckdb.connect(str(settings.warehouse)) as con:
+    `wres dbt -- build` recomputes every year. `connect` opens a writing connection to the warehouse."""
+    with connect() as con:
         request_build_years(con, years)
     try:
         yield
     finally:
-        with duckdb.connect(str(settings.warehouse)) as con:
+        with connect() as con:
             request_build_years(con, [])
 
 
@@ -89,7 +90,7 @@ def run_dbt(args: list[str], settings: Settings, capture: bool = False,
 
     if build_years is None:
         return run()
-    with building_years(settings, build_years):
+    with building_years(lambda: duckdb.connect(str(settings.warehouse)), build_years):
         return run()
 
 

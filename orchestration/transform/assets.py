@@ -10,7 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from wres.config import DBT_PROJECT_DIR, settings
-from wres.dbt import DbtLog, dbt_executable, dbt_log_path, ensure_manifest, request_build_years, target_path, vars_arg
+from wres.dbt import DbtLog, building_years, dbt_executable, dbt_log_path, ensure_manifest, target_path, vars_arg
 from wres.ingest.load import ensure_raw_schema
 from wres.quality import dbt_failures
 from orchestration.metadata import table_row_counts
@@ -60,19 +60,16 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
         with warehouse.writer() as con:
             ensure_raw_schema(con)  # a warehouse of an earlier layout is brought up to date before dbt reads it
-            request_build_years(con, config.years)
         # Row counts are added once dbt has exited (dagster-dbt's fetch_row_counts() would open the
         # warehouse while dbt writes it): the models' events are held until then.
         events = []
-        invocation = dbt.cli(args, context=context, target_path=target_path(warehouse.settings()))
-        try:
-            events.extend(invocation.stream())
-        except DagsterDbtCliRuntimeError as exc:
-            yield from events
-            raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
-        finally:
-            with warehouse.writer() as con:
-                request_build_years(con, [])
+        with building_years(warehouse.writer, config.years):
+            invocation = dbt.cli(args, context=context, target_path=target_path(warehouse.settings()))
+            try:
+                events.extend(invocation.stream())
+            except DagsterDbtCliRuntimeError as exc:
+                yield from events
+                raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
         # Data tests warn (dbt_project.yml): their failing rows block only the years they belong to.
         with warehouse.writer() as con:
             failures = dbt_failures.record(con, invocation.get_artifact("run_results.json"),
