@@ -60,7 +60,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.path), read_only=read_only)
+            return duckdb.connect(str(self.path), read_only=read_only, config=self.settings().duckdb_config())
         except duckdb.IOException as exc:
             raise dg.Failure(description=explain_duckdb_lock(exc, self.path)) from None
 

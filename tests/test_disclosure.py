@@ -13,7 +13,7 @@ import pandas as pd
 
 from wres.disclosure import suppression
 from wres.disclosure.audit import audit
-from wres.disclosure.suppression import apply_secondary_suppression
+from wres.disclosure.suppression import apply_secondary_suppression, suppress_year_by_year
 
 YEAR = 2022
 PARTS = ("white", "bme", "unknown")
@@ -334,3 +334,48 @@ def test_a_withheld_trusts_published_declaration_rate_ties_its_unknown_to_its_to
     found = audit_of(careless, zone)
     assert ("C", "G|all", "headcount_unknown") in set(zip(found["area_code"], found["breakdown"], found["measure"]))
     assert "declaration rate x total (trust A)" in found["derivation"].str.cat()
+
+
+def _rolling_rows(year: int, rates: dict[str, tuple[float, float, float]], sensitive_bme: tuple[str, ...] = ()):
+    """Indicator 3 rows of one year: area -> (white rate, BME rate, relative likelihood as published);
+    A and B are the trusts of region R1, both acute."""
+    levels = {"A": "trust", "B": "trust", "R1": "region", "Acute": "trust_type", "ENG": "england"}
+    rows = []
+    for area, (white, bme, as_published) in rates.items():
+        for measure, value in (("rate_white", white), ("rate_bme", bme), ("relative_likelihood", bme / white),
+                               ("relative_likelihood_as_published", as_published)):
+            small = area in sensitive_bme and measure == "rate_bme"
+            rows.append({**_row(levels[area], area, 3, "all", measure, value, "count 1-7" if small else None, small),
+                         "wres_year": year})
+    return pd.DataFrame(rows)
+
+
+def test_a_rate_hidden_the_year_before_hides_the_rolling_relative_likelihood_built_year_by_year():
+    # 2020: A's BME rate comes from a count of 1-7; B's BME rate (cost 4) is its only partner. Both
+    # are hidden, so the 2021 two-year rolling relative likelihoods of A and B, which use the 2020
+    # counts, are hidden too, though every 2021 figure is safe on its own.
+    areas = pd.DataFrame([dict(wres_year=y, org_code=t, region="R1", trust_type="Acute")
+                          for y in (2020, 2021) for t in ("A", "B")])
+    y2020 = _rolling_rows(2020, {"A": (2.0, 3.0, 1.5), "B": (1.0, 4.0, 4.0), "R1": (1.5, 3.5, 2.3),
+                                 "Acute": (1.5, 3.5, 2.3), "ENG": (1.5, 3.5, 2.3)}, sensitive_bme=("A",))
+    y2021 = _rolling_rows(2021, {"A": (2.0, 2.5, 1.3), "B": (1.0, 2.0, 2.5), "R1": (1.5, 2.25, 1.9),
+                                 "Acute": (1.5, 2.25, 1.9), "ENG": (1.5, 2.25, 1.9)})
+    by_year = {2020: y2020, 2021: y2021}
+
+    def load(year):
+        return by_year[year], areas[areas["wres_year"] == year]
+
+    together = apply_secondary_suppression(pd.concat([y2020, y2021], ignore_index=True), areas)
+    built = suppress_year_by_year([2021, 2020], load)
+    pd.testing.assert_frame_equal(built, together)
+    rates_2020 = suppression.hidden_rates(built[built["wres_year"] == 2020])
+    assert set(zip(rates_2020["area_code"], rates_2020["indicator"])) == {("A", 3), ("B", 3)}
+    rows_2021 = built[built["wres_year"] == 2021].set_index(["area_code", "measure"])["suppression_reason"]
+    assert rows_2021.dropna().to_dict() == {("A", "relative_likelihood_as_published"): "secondary",
+                                            ("B", "relative_likelihood_as_published"): "secondary"}
+
+    # 2021 rebuilt alone (its return revised): 2020's hidden rates come from its stored rows.
+    alone = suppress_year_by_year([2021], load, hidden_rates_before=suppression.hidden_rates(built))
+    pd.testing.assert_frame_equal(alone, built[built["wres_year"] == 2021].reset_index(drop=True))
+    forgetful = suppress_year_by_year([2021], load)
+    assert forgetful["suppression_reason"].isna().all()

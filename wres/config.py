@@ -66,6 +66,7 @@ class Settings:
     target_years: tuple[int, ...]
     annual_refresh_cron: str
     timezone: str
+    duckdb_memory_limit: str
     umask: int = 0o027
 
     def with_paths(self, raw_dir=None, warehouse=None, publish_dir=None) -> "Settings":
@@ -83,6 +84,7 @@ class Settings:
         t, y = self.thresholds, self.years
         return {
             "warehouse": str(self.warehouse),
+            "duckdb_memory_limit": self.duckdb_memory_limit,
             "first_wres_year": y.first_wres_year,
             "dcf_workforce_from": y.dcf_workforce_from,
             "indicator1_return_from": y.indicator1_return_from,
@@ -104,6 +106,11 @@ class Settings:
             # Secondary suppression keeps what earlier releases published or hid (DOMAIN.md).
             "publish_dir": str(self.publish_dir),
         }
+
+
+    def duckdb_config(self) -> dict[str, str]:
+        """Configuration for each connection to the warehouse (dbt's profile reads the same value)."""
+        return {"memory_limit": self.duckdb_memory_limit}
 
 
 def _resolve(base: Path, value: str) -> Path:
@@ -134,6 +141,7 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         target_years=tuple(raw["model_employer"]["target_years"]),
         annual_refresh_cron=raw["schedule"]["annual_refresh_cron"],
         timezone=raw["schedule"]["timezone"],
+        duckdb_memory_limit=str(raw["duckdb"]["memory_limit"]),
         umask=int(str(raw.get("security", {}).get("umask", "027")), 8),
     )
 

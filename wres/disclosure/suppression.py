@@ -363,8 +363,18 @@ def _sensitive_unit_members(table: Table, units: pd.DataFrame) -> None:
 
 # --- cells derived from others --------------------------------------------------------------
 
-def hide_derived(table: Table) -> None:
-    """Hide the values computed from hidden ones, so that no published value gives them back."""
+def hidden_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """(wres_year, level, area_code, indicator) of the hidden white or BME rates of indicators 2-4 in
+    measures with their `suppression_reason` (null: published): what the next year's two-year rolling
+    rate must not give back."""
+    rates = (frame["indicator"].isin(RATE_INDICATORS) & frame["measure"].isin(["rate_white", "rate_bme"])
+             & frame["suppression_reason"].notna())
+    return frame.loc[rates, ["wres_year", "level", "area_code", "indicator"]].drop_duplicates()
+
+
+def hide_derived(table: Table, hidden_rates_before: pd.DataFrame | None = None) -> None:
+    """Hide the values computed from hidden ones, so that no published value gives them back.
+    `hidden_rates_before`: `hidden_rates` of the year before, when it is not among the measures."""
     f = table.frame
     hidden = pd.Series(table.hidden, index=f.index)
     disclosure_hidden = hidden & (f["suppression_reason"] != "declaration<80%")
@@ -403,7 +413,12 @@ def hide_derived(table: Table) -> None:
     derived = f["indicator"].isin(RATE_INDICATORS) & f["measure"].isin(
         ["relative_likelihood", "ci_lower", "ci_upper", "relative_likelihood_as_published"])
     table.hide(np.flatnonzero((derived & either).to_numpy()))
-    last_year = f[rates & pd.Series(table.hidden, index=f.index)][area + ["indicator"]].drop_duplicates()
+    last_year = f[rates & pd.Series(table.hidden, index=f.index)][area + ["indicator"]]
+    if hidden_rates_before is not None and not hidden_rates_before.empty:
+        last_year = pd.concat([last_year.astype({"wres_year": "int64", "indicator": "int64"}),
+                               hidden_rates_before[area + ["indicator"]].astype({"wres_year": "int64",
+                                                                                 "indicator": "int64"})])
+    last_year = last_year.drop_duplicates()
     last_year = last_year.assign(wres_year=last_year["wres_year"] + 1, _hit=True)
     rolling = f[area + ["indicator"]].merge(last_year, on=area + ["indicator"], how="left")["_hit"]
     table.hide(np.flatnonzero(((f["measure"] == "relative_likelihood_as_published").to_numpy()
@@ -424,13 +439,16 @@ def couple_rates_to_headcounts(table: Table) -> None:
 
 
 def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFrame,
-                                previous: pd.DataFrame | None = None) -> pd.DataFrame:
+                                previous: pd.DataFrame | None = None,
+                                hidden_rates_before: pd.DataFrame | None = None) -> pd.DataFrame:
     """The measures, in canonical order, with `suppression_reason` 'secondary' where they must be hidden too.
 
     `measures` has the columns of int_indicator_measures_reasoned (`suppression_reason` holding
     the primary reasons, `is_sensitive`); `trust_areas` has wres_year, org_code and a column per
     area level (region, trust_type, icb where known); `previous` the cells of the releases
-    published before (KEY and value, null where they were hidden).
+    published before (KEY and value, null where they were hidden); `hidden_rates_before` the
+    `hidden_rates` of years before those of `measures` (the years are otherwise independent, so they
+    can be suppressed one at a time, each given the hidden rates of the year before).
     """
     table = prepare(measures, previous, trust_areas)
     f = table.frame
@@ -451,7 +469,27 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
                 if indicator in SURVEY_INDICATORS:
                     _sensitive_unit_members(table, units)
                 protect_area_family(table, units, areas)
-    hide_derived(table)
+    hide_derived(table, hidden_rates_before)
     out = f.copy()
     out.loc[table.secondary & out["suppression_reason"].isna().to_numpy(), "suppression_reason"] = SECONDARY
     return out
+
+
+def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | None = None,
+                          hidden_rates_before: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`apply_secondary_suppression` of `years` one at a time, in order, so that memory holds one
+    year's frames. `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
+    published before (any years); `hidden_rates_before` the `hidden_rates` of years that are not
+    rebuilt (the one before each built year is used). The result equals one call on every year."""
+    known = hidden_rates_before
+    results = []
+    for year in sorted(years):
+        measures, trust_areas = load_year(year)
+        published = None if previous is None else previous[previous["wres_year"] == year]
+        before = None if known is None else known[known["wres_year"] == year - 1]
+        result = apply_secondary_suppression(measures, trust_areas, published, before)
+        results.append(result)
+        # The year just built, not its stored rows, is what the next year's rolling rate must respect.
+        rest = None if known is None else known[known["wres_year"] != year]
+        known = pd.concat([rest, hidden_rates(result)]) if rest is not None else hidden_rates(result)
+    return pd.concat(results, ignore_index=True) if results else pd.DataFrame()

@@ -10,7 +10,10 @@ has them: what they published stays known, what they hid stays hidden).
 from pathlib import Path
 
 from wres.disclosure.releases import current_releases, published_cells
-from wres.disclosure.suppression import apply_secondary_suppression
+from wres.disclosure.suppression import apply_secondary_suppression, hidden_rates, suppress_year_by_year
+
+AREA_COLUMNS = {"wres_year": "wres_year", "org_code": "org_code", "region_code": "region", "icb_code": "icb",
+                "trust_type": "trust_type"}
 
 
 def model(dbt, session):
@@ -27,11 +30,21 @@ def model(dbt, session):
     only = years if dbt.is_incremental and years else None
     measures = dbt.ref("int_indicator_measures_reasoned")
     trust_areas = dbt.ref("int_trust_years_enumerated")
-    if only:
-        measures = measures.filter(f"wres_year in ({', '.join(map(str, only))})")
-        trust_areas = trust_areas.filter(f"wres_year in ({', '.join(map(str, only))})")
-    measures = measures.df()
-    trust_areas = trust_areas.df()[["wres_year", "org_code", "region_code", "icb_code", "trust_type"]]
-    trust_areas = trust_areas.rename(columns={"region_code": "region", "icb_code": "icb"})
     previous = published_cells(current_releases(Path(publish_dir), only))
-    return apply_secondary_suppression(measures, trust_areas, previous)
+    build = only or sorted(int(row[0]) for row in measures.unique("wres_year").fetchall())
+    if not build:
+        return apply_secondary_suppression(measures.df(), trust_areas.df().rename(columns=AREA_COLUMNS)[
+            list(AREA_COLUMNS.values())], previous)
+    # A year's rolling rate respects the rates hidden the year before: those of a year not rebuilt
+    # are read from this model's own rows.
+    kept = None
+    if only:
+        before = ", ".join(str(y - 1) for y in only if y - 1 not in only)
+        if before:
+            kept = hidden_rates(session.sql(f"select * from {dbt.this} where wres_year in ({before})").df())
+
+    def load_year(year):
+        year_areas = trust_areas.filter(f"wres_year = {year}").df().rename(columns=AREA_COLUMNS)
+        return measures.filter(f"wres_year = {year}").df(), year_areas[list(AREA_COLUMNS.values())]
+
+    return suppress_year_by_year(build, load_year, previous, kept)
