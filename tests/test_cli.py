@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from tests.conftest import copy_of, settings_in
 from tests.handmade import write_handmade_landing_zone
-from wres.dbt import run_dbt
+from wres.dbt import DbtLog, explain_failure, run_dbt
 from orchestration.cli import main
 
 
@@ -94,3 +94,20 @@ def test_a_failed_step_prints_its_error_and_with_verbose_its_stack_trace(tmp_pat
     assert verbose.exit_code == 1 and error in verbose.output
     # The trace runs from the asset to the contract check that raised.
     assert "orchestration/ingest/assets.py" in verbose.output and "in raw_reference" in verbose.output
+
+
+def test_a_dbt_build_out_of_memory_says_which_setting_to_raise(tmp_path):
+    settings = settings_in(tmp_path)
+    with DbtLog(tmp_path / "dbt.log") as log:
+        log.write("79 of 87 ERROR creating sql table model marts.wres_survey_breakdown .... [ERROR in 1.18s]\n"
+                  "  Runtime Error in model wres_survey_breakdown (models/marts/wres_survey_breakdown.sql)\n"
+                  "  Out of Memory Error: could not allocate block of size 256.0 KiB (285.9 MiB/286.1 MiB used)\n"
+                  "  * Increasing the memory limit (SET memory_limit='...GB')\n")
+    message = explain_failure(log.errors(), settings).splitlines()
+    assert message == [
+        "79 of 87 ERROR creating sql table model marts.wres_survey_breakdown .... [ERROR in 1.18s]",
+        "Out of Memory Error: could not allocate block of size 256.0 KiB (285.9 MiB/286.1 MiB used)",
+        f'DuckDB needed more memory than [duckdb] memory_limit = "{settings.duckdb_memory_limit}" allows: '
+        f"raise it in {settings.config_file}"]
+    assert explain_failure("1 of 2 ERROR creating sql view model staging.x", settings) == \
+        "1 of 2 ERROR creating sql view model staging.x"

@@ -113,6 +113,8 @@ def ensure_manifest(settings: Settings) -> Path:
 # dbt's event lines: "57 of 96 OK created sql table model ..." / "... ERROR creating ..." / "... FAIL 3 ...".
 _PROGRESS = re.compile(r"^(\d+) of (\d+) (OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# DuckDB's reason under a failed node: "Out of Memory Error: could not allocate ...", "Binder Error: ...".
+_DATABASE_ERROR = re.compile(r"^\s*[A-Z][a-z]+( [A-Za-z]+)* Error: ")
 # Set by the command line to show "dbt 57/96" while a build runs in its process.
 progress_listeners: list[Callable[[int, int], None]] = []
 
@@ -152,6 +154,8 @@ class DbtLog(io.TextIOBase):
                     listener(int(match[1]), int(match[2]))
                 if match[3] in ("ERROR", "FAIL"):
                     self._failed.append(line.strip())
+            elif _DATABASE_ERROR.search(line):
+                self._failed.append(line.strip())
         return len(text)
 
     def flush(self) -> None:
@@ -159,3 +163,11 @@ class DbtLog(io.TextIOBase):
 
     def errors(self) -> str:
         return "\n".join(self._failed)
+
+
+def explain_failure(errors: str, settings: Settings) -> str:
+    """dbt's error lines, with what to change when DuckDB ran out of the memory the configuration allows."""
+    if "Out of Memory Error" not in errors:
+        return errors
+    return (f"{errors}\nDuckDB needed more memory than [duckdb] memory_limit = "
+            f"\"{settings.duckdb_memory_limit}\" allows: raise it in {settings.config_file}")

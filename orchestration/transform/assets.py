@@ -10,7 +10,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from wres.config import DBT_PROJECT_DIR, settings
-from wres.dbt import DbtLog, building_years, dbt_executable, dbt_log_path, ensure_manifest, target_path, vars_arg
+from wres.dbt import (DbtLog, building_years, dbt_executable, dbt_log_path, ensure_manifest, explain_failure,
+                      target_path, vars_arg)
 from wres.ingest.load import ensure_raw_schema
 from wres.quality import dbt_failures
 from orchestration.metadata import table_row_counts
@@ -69,7 +70,8 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
                 events.extend(invocation.stream())
             except DagsterDbtCliRuntimeError as exc:
                 yield from events
-                raise dg.Failure(description=f"dbt build failed: {sink.errors() or exc}\nfull dbt log: {log}") from None
+                errors = explain_failure(sink.errors() or str(exc), warehouse.settings())
+                raise dg.Failure(description=f"dbt build failed: {errors}\nfull dbt log: {log}") from None
         # Data tests warn (dbt_project.yml): their failing rows block only the years they belong to.
         with warehouse.writer() as con:
             failures = dbt_failures.record(con, invocation.get_artifact("run_results.json"),
