@@ -1,6 +1,9 @@
 """The `wres` command line as a data engineer uses it."""
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -111,3 +114,15 @@ def test_a_dbt_build_out_of_memory_says_which_setting_to_raise(tmp_path):
         f"raise it in {settings.config_file}"]
     assert explain_failure("1 of 2 ERROR creating sql view model staging.x", settings) == \
         "1 of 2 ERROR creating sql view model staging.x"
+
+
+def test_wres_dbt_version_names_the_installed_dbt_core_first():
+    """dagster-dbt runs `<dbt executable> --version` before each dbt command and takes its first x.y.z
+    as dbt-core's version; `wres-dbt` answers without starting dbt."""
+    from importlib.metadata import version
+
+    result = subprocess.run([str(Path(sys.executable).parent / "wres-dbt"), "--version"], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode == 0
+    assert re.search(r"(\d+\.\d+\.\d+)", result.stdout)[1] == version("dbt-core")
+    assert f"duckdb: {version('dbt-duckdb')}" in result.stdout

@@ -22,7 +22,19 @@ def real_dbt() -> str:
     return str(beside_python) if beside_python.exists() else "dbt"
 
 
+def print_version() -> None:
+    """What `dbt --version` says of the installed packages, without dbt's import (seconds) and its
+    look-up of the latest release on the network, which a locked-down machine may not reach.
+    dagster-dbt asks for it before each dbt command it runs."""
+    from importlib.metadata import version
+
+    print(f"Core:\n  - installed: {version('dbt-core')}\n\nPlugins:\n  - duckdb: {version('dbt-duckdb')}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        print_version()
+        return
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
