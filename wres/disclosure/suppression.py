@@ -415,9 +415,7 @@ def hide_derived(table: Table, hidden_rates_before: pd.DataFrame | None = None) 
     table.hide(np.flatnonzero((derived & either).to_numpy()))
     last_year = f[rates & pd.Series(table.hidden, index=f.index)][area + ["indicator"]]
     if hidden_rates_before is not None and not hidden_rates_before.empty:
-        last_year = pd.concat([last_year.astype({"wres_year": "int64", "indicator": "int64"}),
-                               hidden_rates_before[area + ["indicator"]].astype({"wres_year": "int64",
-                                                                                 "indicator": "int64"})])
+        last_year = pd.concat([last_year, hidden_rates_before[area + ["indicator"]]])
     last_year = last_year.drop_duplicates()
     last_year = last_year.assign(wres_year=last_year["wres_year"] + 1, _hit=True)
     rolling = f[area + ["indicator"]].merge(last_year, on=area + ["indicator"], how="left")["_hit"]
@@ -481,15 +479,16 @@ def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | 
     year's frames. `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
     published before (any years); `hidden_rates_before` the `hidden_rates` of years that are not
     rebuilt (the one before each built year is used). The result equals one call on every year."""
-    known = hidden_rates_before
+    built: dict[int, pd.DataFrame] = {}  # the hidden rates of each year built here
     results = []
     for year in sorted(years):
         measures, trust_areas = load_year(year)
         published = None if previous is None else previous[previous["wres_year"] == year]
-        before = None if known is None else known[known["wres_year"] == year - 1]
+        # The year before as just built, not its stored rows, when it is built too.
+        before = built.get(year - 1)
+        if before is None and hidden_rates_before is not None:
+            before = hidden_rates_before[hidden_rates_before["wres_year"] == year - 1]
         result = apply_secondary_suppression(measures, trust_areas, published, before)
         results.append(result)
-        # The year just built, not its stored rows, is what the next year's rolling rate must respect.
-        rest = None if known is None else known[known["wres_year"] != year]
-        known = pd.concat([rest, hidden_rates(result)]) if rest is not None else hidden_rates(result)
+        built[year] = hidden_rates(result)
     return pd.concat(results, ignore_index=True) if results else pd.DataFrame()
