@@ -8,6 +8,8 @@ independent audit on the release that would be published.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -63,7 +65,8 @@ class Zone:
             withheld = area in self.withheld
             for breakdown, (w, b, u) in breakdowns.items():
                 total = w + b + u
-                small = {p: below and 1 <= v <= 7 for p, v in zip(PARTS + ("total",), (w, b, u, total))}
+                # A not-stated (unknown) count discloses no one's ethnicity: never small in this sense.
+                small = {p: below and p != "unknown" and 1 <= v <= 7 for p, v in zip(PARTS + ("total",), (w, b, u, total))}
                 for part, value in zip(PARTS + ("total",), (w, b, u, total)):
                     reason = "declaration<80%" if withheld else ("count 1-7" if small[part] else None)
                     rows.append(_row(level, area, 1, breakdown, f"headcount_{part}", value, reason, small[part]))
@@ -134,19 +137,27 @@ def chain_zone() -> Zone:
     }, withheld=("A",))
 
 
-def test_a_chain_through_a_withheld_trust_is_closed():
-    # C's Band 5 BME count of 4 is hidden. A (withheld, not sensitive) hides all its cells, but they
-    # can be derived: R1's Band 6 BME minus B and C gives A's Band 6, R1's staff-group total gives
-    # A's Band 5, and R1's Band 5 minus A and B gives C's 4. A null vector through A's cells protects
-    # C without relying on them: C's unknown 9, Band 6 BME 38 and unknown 11 (58) beat pairing C
-    # with B (150).
+def test_a_withheld_trusts_values_protect_no_one_else():
+    # C's Band 5 BME count of 4 is hidden (T = 8: every cell its move shifts must stay >= 0 for
+    # t in [-4, 4], so every partner needs 4 or more). A is withheld: its values may be given away
+    # by R1's totals, so no protection may rest on them, although a move through A alone would be
+    # cheapest. C pairs with B (same region and type: no area cell needed), Band 5 with Band 6, BME
+    # with unknown: C's 9 + 38 + 11 and B's 30 + 10 + 40 + 12 = 150, against 318 with white and
+    # more with the totals; D would bring R1 and R2's totals (tier 2).
     zone = chain_zone()
     result = apply_secondary_suppression(zone.measures(), zone.areas())
-    cube = {("C", "G|Band 5", "headcount_unknown"), ("C", "G|Band 6", "headcount_bme"),
-            ("C", "G|Band 6", "headcount_unknown")}
+    cube = {(trust, band, f"headcount_{part}") for trust in ("B", "C") for band in BANDS
+            for part in ("bme", "unknown")} - {("C", "G|Band 5", "headcount_bme")}
     assert hidden(result, "count 1-7") == {("C", "G|Band 5", "headcount_bme"), ("C", "G|Band 5", "pct_bme")}
     assert hidden(result, "secondary") == with_percentages(cube, result)
     assert audit_of(result, zone).empty
+    certificate = json.loads(result.loc[result["protection_certificate"].notna(), "protection_certificate"].item())
+    assert certificate["threshold"] == 8
+    # Signs: C and Band 5 and BME +1; B, Band 6 and unknown -1; a cell's delta is their product.
+    assert sorted(certificate["moves"][0]) == sorted([
+        [1, "trust", t, band, f"headcount_{part}", st * sb * sp]
+        for t, st in (("C", 1), ("B", -1)) for band, sb in (("G|Band 5", 1), ("G|Band 6", -1))
+        for part, sp in (("bme", 1), ("unknown", -1))])
 
 
 def test_the_audit_blocks_a_release_with_one_recoverable_cell_and_names_the_chain():
@@ -158,11 +169,7 @@ def test_the_audit_blocks_a_release_with_one_recoverable_cell_and_names_the_chai
     found = audit_of(result, zone)
     derivable = set(zip(found["area_code"], found["breakdown"], found["measure"]))
     assert derivable == {("C", "G|Band 5", "headcount_bme")}
-    # The chain runs through the withheld trust A: England minus the other trusts gives A's all-staff
-    # and Band 6 BME, A's staff group gives its Band 5, and England's Band 5 minus A, B, D gives C's.
-    chain = found["derivation"].item()
-    assert chain.startswith("hc by: ") and "(trust A, bme)" in chain
-    assert chain.endswith("(headcount G|Band 5/bme)")
+    assert found["derivation"].item() == "hc by: bands of G = G (trust C, bme)"
 
 
 def test_a_trust_type_with_one_trust_hides_its_type_totals_and_the_other_type():
@@ -300,22 +307,21 @@ def test_a_published_sensitive_value_is_the_plainest_leak():
 
 
 def with_declaration_rates(zone: Zone, measures: pd.DataFrame) -> pd.DataFrame:
-    """Indicator 1 declaration rates: published for a withheld trust unless built from a count of 1-7."""
+    """Indicator 1 declaration rates: published for a withheld trust unless its total is 1-7."""
     rows = []
     for (level, area), breakdowns in zone.counts().items():
         white, bme, unknown = breakdowns["all"]
         total = white + bme + unknown
-        small = level != "england" and (1 <= unknown <= 7 or 1 <= total <= 7)
+        small = level != "england" and 1 <= total <= 7
         rows.append(_row(level, area, 1, "all", "declaration_rate", 100 - 100 * unknown / total,
                          "count 1-7" if small else None, small))
     return pd.concat([measures, pd.DataFrame(rows)], ignore_index=True)
 
 
-def test_a_withheld_trusts_published_declaration_rate_ties_its_unknown_to_its_total(monkeypatch):
-    # A declares 110 of 150 (73%): withheld, but its declaration rate stays published, so its
-    # unknown count is 27% of its total, and its total is R1's minus B's and C's. C's unknown
-    # counts (2, 3, all staff 5) are sensitive: a cube through A's all-staff cells would rely on
-    # two values the rate ties together. C pairs with B instead, which hides B's declaration rate too.
+def test_a_small_unknown_count_is_published_and_a_withheld_trust_keeps_its_declaration_rate():
+    # A declares 110 of 150 (73%): withheld, its declaration rate stays published. C's unknown
+    # counts (2, 3, all staff 5) disclose no one's ethnicity: published, with C's declaration rate.
+    # Nothing is sensitive, so nothing is hidden as secondary.
     zone = Zone(THREE_TRUSTS, {
         "A": {"G|Band 5": (40, 15, 20), "G|Band 6": (45, 10, 20)},
         "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
@@ -324,22 +330,23 @@ def test_a_withheld_trusts_published_declaration_rate_ties_its_unknown_to_its_to
     }, withheld=("A",))
     measures = with_declaration_rates(zone, zone.measures())
     result = apply_secondary_suppression(measures, zone.areas())
-    assert ("A", "all", "declaration_rate") not in hidden(result, "secondary") | hidden(result, "declaration<80%")
-    assert ("B", "all", "declaration_rate") in hidden(result, "secondary")
-    assert {("B", "all", "headcount_unknown"), ("B", "G|all", "headcount_unknown")} <= hidden(result, "secondary")
+    assert hidden(result, "secondary") == set()
+    assert hidden(result, "count 1-7") == set()
+    shown = released(result).set_index(["area_code", "breakdown", "measure"])["value"]
+    assert shown[("C", "G|Band 5", "headcount_unknown")] == 2
+    assert shown[("C", "all", "headcount_unknown")] == 5
+    assert shown[("C", "all", "declaration_rate")] == 100 - 100 * 5 / 163
+    assert shown[("A", "all", "declaration_rate")] == 100 - 100 * 40 / 150
     assert audit_of(result, zone).empty
-    # Without that rule the cheaper cube runs through A, and the audit derives C's unknown staff.
-    monkeypatch.setattr(suppression, "tied_by_declaration_rate", lambda frame: np.zeros(len(frame), dtype=bool))
-    careless = apply_secondary_suppression(measures, zone.areas())
-    found = audit_of(careless, zone)
-    assert ("C", "G|all", "headcount_unknown") in set(zip(found["area_code"], found["breakdown"], found["measure"]))
-    assert "declaration rate x total (trust A)" in found["derivation"].str.cat()
 
 
-def _rolling_rows(year: int, rates: dict[str, tuple[float, float, float]], sensitive_bme: tuple[str, ...] = ()):
-    """Indicator 3 rows of one year: area -> (white rate, BME rate, relative likelihood as published);
+def _rolling_rows(year: int, rates: dict[str, tuple[float, float, float]], sensitive_bme: tuple[str, ...] = (),
+                  headcounts: dict[str, tuple[int, int]] | None = None):
+    """Indicator 3 rows of one year: area -> (white rate, BME rate, relative likelihood as published),
+    with each area's all-staff white and BME headcounts of indicator 1 (the rates' bases);
     A and B are the trusts of region R1, both acute."""
     levels = {"A": "trust", "B": "trust", "R1": "region", "Acute": "trust_type", "ENG": "england"}
+    headcounts = headcounts or ROLLING_HEADCOUNTS
     rows = []
     for area, (white, bme, as_published) in rates.items():
         for measure, value in (("rate_white", white), ("rate_bme", bme), ("relative_likelihood", bme / white),
@@ -347,19 +354,28 @@ def _rolling_rows(year: int, rates: dict[str, tuple[float, float, float]], sensi
             small = area in sensitive_bme and measure == "rate_bme"
             rows.append({**_row(levels[area], area, 3, "all", measure, value, "count 1-7" if small else None, small),
                          "wres_year": year})
+        for part, value in zip(("white", "bme"), headcounts[area]):
+            rows.append({**_row(levels[area], area, 1, "all", f"headcount_{part}", value), "wres_year": year})
     return pd.DataFrame(rows)
 
 
+# White and BME staff: A 500 and 100, B 1,000 and 200; R1, Acute and England are A + B.
+ROLLING_HEADCOUNTS = {"A": (500, 100), "B": (1000, 200), "R1": (1500, 300), "Acute": (1500, 300),
+                      "ENG": (1500, 300)}
+
+
 def test_a_rate_hidden_the_year_before_hides_the_rolling_relative_likelihood_built_year_by_year():
-    # 2020: A's BME rate comes from a count of 1-7; B's BME rate (cost 4) is its only partner. Both
-    # are hidden, so the 2021 two-year rolling relative likelihoods of A and B, which use the 2020
-    # counts, are hidden too, though every 2021 figure is safe on its own.
+    # 2020: A's BME rate of 3.0 comes from 3 disciplinary cases (3% of 100), a count of 1-7. Its
+    # partner must have at least 8 - 3 = 5 cases: B's rate 4.0 of 200 staff is 8, its only partner
+    # (R1, Acute and England hold just A and B). Both rates are hidden, and with them their
+    # relative likelihoods, so the 2021 two-year rolling relative likelihoods of A and B, which use
+    # the 2020 counts, are hidden too, though every 2021 figure is safe on its own.
     areas = pd.DataFrame([dict(wres_year=y, org_code=t, region="R1", trust_type="Acute")
                           for y in (2020, 2021) for t in ("A", "B")])
-    y2020 = _rolling_rows(2020, {"A": (2.0, 3.0, 1.5), "B": (1.0, 4.0, 4.0), "R1": (1.5, 3.5, 2.3),
-                                 "Acute": (1.5, 3.5, 2.3), "ENG": (1.5, 3.5, 2.3)}, sensitive_bme=("A",))
-    y2021 = _rolling_rows(2021, {"A": (2.0, 2.5, 1.3), "B": (1.0, 2.0, 2.5), "R1": (1.5, 2.25, 1.9),
-                                 "Acute": (1.5, 2.25, 1.9), "ENG": (1.5, 2.25, 1.9)})
+    y2020 = _rolling_rows(2020, {"A": (2.0, 3.0, 1.5), "B": (1.0, 4.0, 4.0), "R1": (4 / 3, 11 / 3, 2.75),
+                                 "Acute": (4 / 3, 11 / 3, 2.75), "ENG": (4 / 3, 11 / 3, 2.75)}, sensitive_bme=("A",))
+    y2021 = _rolling_rows(2021, {"A": (2.0, 10.0, 1.3), "B": (1.0, 5.0, 2.5), "R1": (4 / 3, 20 / 3, 1.9),
+                                 "Acute": (4 / 3, 20 / 3, 1.9), "ENG": (4 / 3, 20 / 3, 1.9)})
     by_year = {2020: y2020, 2021: y2021}
 
     def load(year):
@@ -370,6 +386,11 @@ def test_a_rate_hidden_the_year_before_hides_the_rolling_relative_likelihood_bui
     pd.testing.assert_frame_equal(built, together)
     rates_2020 = suppression.hidden_rates(built[built["wres_year"] == 2020])
     assert set(zip(rates_2020["area_code"], rates_2020["indicator"])) == {("A", 3), ("B", 3)}
+    certificate = json.loads(built.loc[built["protection_certificate"].notna(), "protection_certificate"].item())
+    # A's 3 cases go down 3 to 0 and up 5 to 8 against B's 8 cases.
+    assert certificate == {"threshold": 8, "moves": [[[3, "trust", "A", "all", "rate_bme", 1],
+                                                      [3, "trust", "B", "all", "rate_bme", -1]]],
+                           "down": [-3.0], "up": [5.0]}
     rows_2021 = built[built["wres_year"] == 2021].set_index(["area_code", "measure"])["suppression_reason"]
     assert rows_2021.dropna().to_dict() == {("A", "relative_likelihood_as_published"): "secondary",
                                             ("B", "relative_likelihood_as_published"): "secondary"}

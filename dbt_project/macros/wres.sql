@@ -5,7 +5,18 @@
 {%- endmacro %}
 
 {% macro any_small_count(counts) -%}
+    {%- if counts | length == 0 %}false{% else -%}
     ({% for c in counts %}coalesce({{ is_small_count(c) }}, false){% if not loop.last %} or {% endif %}{% endfor %})
+    {%- endif %}
+{%- endmacro %}
+
+{#- The counts among `counts` whose smallness discloses ethnicity: a not-stated (unknown) count
+    does not (METHODOLOGY.md, disclosure control), so it is published unless secondary suppression
+    needs it. -#}
+{% macro disclosive(counts) -%}
+    {%- set out = [] %}
+    {%- for c in counts if 'unknown' not in c %}{% do out.append(c) %}{% endfor %}
+    {{- return(out) }}
 {%- endmacro %}
 
 {% macro safe_ratio(numerator, denominator) -%}

@@ -1,36 +1,45 @@
-"""Secondary suppression: hide further cells until no sensitive cell can be derived.
+"""Secondary suppression: hide further cells until every sensitive cell is protected.
 
-A release publishes additive relations: ethnicity groups and their total, pay bands and their
-staff group, staff groups and all staff, trusts and each area level above them (region,
-trust type, England), and, through published rates, the latent event counts of indicators
-3 and 4 and the respondent and answer counts of the survey indicators. A sensitive cell
-(`is_sensitive`: a count of 1-7, a figure from fewer than 11 respondents, or a withheld
-value built from one) is protected when some non-zero vector `v` satisfies every relation
-with `v` zero on every cell a reader knows and non-zero on the sensitive cell: the published
-values then fit an unknown shift of the hidden ones along `v`.
+The standard (docs/METHODOLOGY.md, "Disclosure control"): a sensitive cell (`is_sensitive`: a
+white, BME or total count of 1-7, a survey group under 11 respondents, or a withheld value built
+from one) is protected when its feasibility interval, given everything published, reaches 0 below
+and the threshold T above (8 for counts, 11 for respondents). "Not determined exactly" is not
+enough: [0, 2] tells a reader the count is tiny.
 
-For each sensitive cell, in a fixed order, this module hides the cheapest such vector's
-support, built as a product of one small null vector per dimension (the hypercube method of
-tau-ARGUS and sdcTable, exact for these hierarchies):
+For each sensitive count, in a fixed order, this module finds a *move*: a vector `d` of +1 and -1
+over hidden cells that keeps every relation a release publishes (the hypercube of tau-ARGUS and
+sdcTable, a product of one small null vector per dimension, exact for these hierarchies):
 - parts: two ethnicity groups (`+1, -1`), or a group and the total (`+1, +1`);
 - breakdowns: two bands of a staff group, two bands of different staff groups with their
   staff-group totals, or a band with its staff group and all staff;
 - areas: two trusts, with the area totals of every level at which they differ (England is
   never hidden, and the two trusts' `+1` and `-1` cancel there).
-Hiding more never unprotects a cell, so one pass suffices. The cost of a cell is its value
-(small values preferred); a zero costs more than any count (hiding a zero beside a small
-count tells the reader the small count's bound), and a cell a reader already knows cannot
-protect: England and a value the previous release of the year published whose inputs have not
-changed since (no trust it is built from has a published value that changed). A withheld trust's
-values are hidden but may be derivable from area totals; nothing here assumes they stay
-hidden: a null vector through them shifts them too, so it proves them undetermined as well.
-Cells the previous release hid stay hidden, so a republished year changes its pattern only
-where its new figures force it and the same inputs give the same release.
+Every cell the move shifts other than the target is at least m = max(v0, T - v0), where v0 is the
+target's value: along `x + t d` for t in [-v0, T - v0] nothing goes negative, so the target reaches
+both 0 and T while every published relation holds. That move is the cell's *protection
+certificate*, written beside it for the gate's audit to check against its own relations; the
+move's cells are hidden (`secondary`). A published zero, or any cell below m, cannot be a partner.
+
+Costs are tiers (METHODOLOGY.md): any number of a trust's detail cells (tier 3) before one cell of
+a region, ICB or trust type (tier 2), any of those before one headline figure (tier 1: indicator 1's
+all-staff row, the race disparity ratios, and what hiding a partner would take with it: a trust's
+relative likelihood, a survey percentage); within a tier, fewer cells, then smaller values. A
+move that changes a band group's white or BME sum (lower, middle, upper) would hide the race
+disparity ratios built from it, so it costs a tier-1 figure; moves between bands of one band
+group leave the ratios published.
+
+A cell a reader already knows cannot be a partner: England, a value the previous release of the
+year published whose inputs have not changed since (no trust it is built from has a published
+value that changed), and a withheld trust's values, which area totals may give away (the
+protection must not rely on them). Cells the previous release hid stay hidden, so a republished
+year changes its pattern only where its new figures force it and the same inputs give the same
+release.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -43,8 +52,39 @@ AREA_LEVELS = ("region", "icb", "trust_type")
 SURVEY_INDICATORS = (5, 6, 7, 8)
 RATE_INDICATORS = (2, 3, 4)
 EVENT_INDICATORS = (3, 4)
-BLOCKED = 10**12          # a cell that cannot be hidden to protect another
-ZERO = 10**7              # a zero: only when no count will do
+BAND_LEVELS = ("lower", "middle", "upper")
+DISPARITY = {"disparity_lower_to_middle": ("lower", "middle"), "disparity_middle_to_upper": ("middle", "upper"),
+             "disparity_lower_to_upper": ("lower", "upper")}
+# Costs: one cell of a tier outweighs any hypercube's worth (at most 64 cells) of the tier below.
+VALUE_CAP = 10**6 - 1
+TIER_WEIGHT = {1: 10**12, 2: 10**9, 3: 10**6}
+WEIGHT_OF_TIER = np.array([0, *TIER_WEIGHT.values()], dtype=np.int64)
+BLOCKED = 10**15          # a cell that cannot be a partner
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The top of the interval a sensitive cell must reach: counts, survey respondents."""
+
+    count: int = 8
+    respondents: int = 11
+
+
+def bounds(v0: float, threshold: int) -> dict[int, float]:
+    """The least value a cell moved with a target of value v0 may have, by its sign relative to the
+    target: along t in [-v0, T - v0] a cell moved the same way drops by v0, one moved the other way by
+    T - v0."""
+    return {1: float(v0), -1: float(threshold - v0)}
+
+
+def tiers(frame: pd.DataFrame) -> np.ndarray:
+    """1: a headline figure; 2: another cell of a region, ICB or trust type; 3: a trust's detail cell."""
+    ind, measure = frame["indicator"], frame["measure"]
+    headline = (((ind == 1) & ((frame["breakdown"] == "all") | measure.str.startswith("disparity_")))
+                | (ind.isin(RATE_INDICATORS) & (measure == "relative_likelihood"))
+                | (ind.isin(SURVEY_INDICATORS) & measure.isin(["pct_white", "pct_bme"]))
+                | ((ind == 9) & (measure == "gap_pp")))
+    return np.where(headline, 1, np.where(frame["level"] == "trust", 3, 2)).astype(np.int64)
 
 
 @dataclass
@@ -56,6 +96,15 @@ class Table:
     blocked: np.ndarray
     sensitive: np.ndarray
     secondary: np.ndarray
+    tier: np.ndarray = field(default=None)
+    certificates: dict[int, dict] = field(default_factory=dict)   # target row -> its moves and steps
+    uncertified: list[list[tuple[int, int]]] = field(default_factory=list)  # moves short of the standard
+
+    def __post_init__(self):
+        if self.tier is None:
+            self.tier = tiers(self.frame)
+        self.value = self.frame["value"].to_numpy(dtype=float)
+        self.withheld = (self.frame["suppression_reason"] == "declaration<80%").to_numpy()
 
     def hide(self, rows: np.ndarray) -> None:
         rows = rows[rows >= 0]
@@ -63,12 +112,26 @@ class Table:
         self.hidden[new] = True
         self.secondary[new] = True
 
-    def cost(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Cost of hiding each row (-1: no such cell, known to be empty)."""
-        cost = np.where(values == 0, ZERO, np.maximum(np.nan_to_num(values), 1).round().astype(np.int64))
-        cost = np.where(self.hidden[rows], 0, cost)
-        cost = np.where(self.blocked[rows], BLOCKED, cost)
+    def base_cost(self, rows: np.ndarray) -> np.ndarray:
+        """Cost of hiding each row before any bound: 0 when hidden, BLOCKED when it cannot be a partner
+        (-1: no such cell)."""
+        r = rows.clip(min=0)
+        cost = WEIGHT_OF_TIER[self.tier[r]] + np.minimum(np.nan_to_num(self.value[r]), VALUE_CAP).round().astype(np.int64)
+        cost = np.where(self.hidden[r], 0, cost)
+        cost = np.where(self.blocked[r] | np.isnan(self.value[r]), BLOCKED, cost)
         return np.where(rows < 0, BLOCKED, cost)
+
+    def protect(self, target: int, moves: list[list[tuple[int, int]]], threshold: int,
+                down: list[float], up: list[float]) -> None:
+        """Record the target's certificate and hide the cells it moves: moves (lists of (row, delta))
+        and the steps along each that take the target down to 0 (`down`) and up to T (`up`)."""
+        self.certificates[target] = {"threshold": int(threshold), "moves": [sorted(m) for m in moves],
+                                     "down": [float(t) for t in down], "up": [float(t) for t in up]}
+        self.hide(np.array([r for m in moves for r, _ in m], dtype=np.int64))
+
+    @property
+    def moves(self) -> list[list[tuple[int, int]]]:
+        return [m for c in self.certificates.values() for m in c["moves"]] + self.uncertified
 
 
 def canonical(measures: pd.DataFrame) -> pd.DataFrame:
@@ -90,28 +153,13 @@ def changed_areas(current: pd.DataFrame, before: np.ndarray, trust_areas: pd.Dat
     return changed
 
 
-def tied_by_declaration_rate(frame: pd.DataFrame) -> np.ndarray:
-    """A withheld trust's all-staff unknown and total headcounts, where its declaration rate stays
-    published: the rate ties them (unknown = (1 - rate) x total) and the total may be derived from
-    area totals, so a null vector that moves them independently proves nothing."""
-    trust = frame["level"] == "trust"
-    rate = frame[trust & (frame["measure"] == "declaration_rate") & frame["suppression_reason"].isna()]
-    withheld = frame[trust & (frame["suppression_reason"] == "declaration<80%")]
-    tied = set(zip(rate["wres_year"], rate["area_code"])) & set(zip(withheld["wres_year"], withheld["area_code"]))
-    keys = zip(frame["wres_year"].tolist(), frame["area_code"].tolist())
-    return np.array([k in tied for k in keys], dtype=bool) & (trust & (frame["indicator"] == 1)
-                                                               & (frame["breakdown"] == "all")
-                                                               & frame["measure"].isin(["headcount_unknown",
-                                                                                        "headcount_total"])).to_numpy()
-
-
 def prepare(measures: pd.DataFrame, previous: pd.DataFrame | None, trust_areas: pd.DataFrame) -> Table:
     frame = canonical(measures)
     reason = frame["suppression_reason"]
     hidden = reason.notna().to_numpy().copy()
     sensitive = np.array(frame["is_sensitive"].fillna(False).astype(bool).to_numpy() & hidden)
-    blocked = np.array(frame["level"] == "england")
-    blocked |= tied_by_declaration_rate(frame)
+    # A withheld trust's values may be given away by area totals: no protection may rest on them.
+    blocked = np.array(frame["level"] == "england") | (reason == "declaration<80%").to_numpy()
     secondary = np.zeros(len(frame), dtype=bool)
     if previous is not None and not previous.empty:
         known = frame[KEY + ["value"]].merge(previous[KEY + ["value"]], on=KEY, how="left",
@@ -162,7 +210,8 @@ class Areas:
                                  shape=(len(options), self.size + 1))
 
     def options(self, area: int) -> np.ndarray:
-        """Supports of the small area null vectors through `area`: rows of area indexes, -1 padded."""
+        """Supports of the small area null vectors through `area`: rows of area indexes, -1 padded.
+        Columns alternate in sign: the first trust and its areas +1, the second trust and its areas -1."""
         level = self.codes.at[area, "level"]
         n = len(self.trusts)
         if level == "trust":
@@ -186,23 +235,22 @@ class Areas:
         return np.stack(columns, axis=1)
 
 
-def _cheapest_area_option(options: np.ndarray, area_cost: np.ndarray) -> tuple[int, int]:
-    """(row of `options`, cost) minimising the summed cost; area_cost has a trailing 0 for padding."""
-    totals = area_cost[options].sum(axis=1)
-    best = int(np.argmin(totals))
-    return best, int(totals[best])
+def area_signs(width: int) -> np.ndarray:
+    return np.where(np.arange(width) % 2 == 0, 1, -1)
 
 
 # --- indicator 1: areas x breakdowns x ethnicity parts ----------------------------------------
 
-def _part_options(part: int) -> list[list[int]]:
+def _part_options(part: int) -> list[list[tuple[int, int]]]:
+    """(part, sign) lists: a group with another group (+1, -1) or with the total (+1, +1)."""
     total = PARTS.index("total")
     if part == total:
-        return [[total, q] for q in range(3)]
-    return [[part, q] for q in range(3) if q != part] + [[part, total]]
+        return [[(total, 1), (q, 1)] for q in range(3)]
+    return [[(part, 1), (q, -1)] for q in range(3) if q != part] + [[(part, 1), (total, 1)]]
 
 
-def _breakdown_options(breakdown: str, names: list[str]) -> list[list[int]]:
+def _breakdown_options(breakdown: str, names: list[str]) -> list[list[tuple[int, int]]]:
+    """(breakdown, sign) lists of the small null vectors through `breakdown` (-1: no such row)."""
     index = {b: i for i, b in enumerate(names)}
     groups: dict[str, list[str]] = {}
     for b in names:
@@ -213,35 +261,76 @@ def _breakdown_options(breakdown: str, names: list[str]) -> list[list[int]]:
     options = []
     if breakdown == "all":
         for g, bands in groups.items():
-            options += [[everything, total(g), index[b]] for b in bands]
+            options += [[(everything, 1), (total(g), 1), (index[b], 1)] for b in bands]
     elif breakdown.endswith("|all"):
         group = breakdown.split("|", 1)[0]
         for b in groups.get(group, []):
-            options.append([total(group), index[b], everything])
+            options.append([(total(group), 1), (index[b], 1), (everything, 1)])
             for other, bands in groups.items():
                 if other != group:
-                    options += [[total(group), index[b], total(other), index[c]] for c in bands]
+                    options += [[(total(group), 1), (index[b], 1), (total(other), -1), (index[c], -1)]
+                                for c in bands]
     else:
         group = breakdown.split("|", 1)[0]
         me = index[breakdown]
-        options += [[me, index[c]] for c in groups[group] if c != breakdown]
+        options += [[(me, 1), (index[c], -1)] for c in groups[group] if c != breakdown]
         for other, bands in groups.items():
             if other != group:
-                options += [[me, total(group), index[c], total(other)] for c in bands]
-        options.append([me, total(group), everything])
+                options += [[(me, 1), (total(group), 1), (index[c], -1), (total(other), -1)] for c in bands]
+        options.append([(me, 1), (total(group), 1), (everything, 1)])
     return options
 
 
-def _indicator(n: int, options: list[list[int]]) -> np.ndarray:
-    matrix = np.zeros((len(options), n), dtype=np.int64)
+def _matrices(n: int, options: list[list[tuple[int, int]]]) -> dict[int, np.ndarray]:
+    """The options' cells as 0/1 matrices (options x n), one per sign: the cells moved +1, those moved -1."""
+    out = {1: np.zeros((len(options), n)), -1: np.zeros((len(options), n))}
     for k, option in enumerate(options):
-        for i in option:
+        for i, sign in option:
             if i >= 0:
-                matrix[k, i] = 1
-    return matrix
+                out[sign][k, i] = 1
+    return out
 
 
-def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas) -> None:
+def _moves_band_group_sums(option: list[tuple[int, int]], names: list[str], band_levels: dict[str, str],
+                           ratio_groups: set[str]) -> bool:
+    """Whether a breakdown move changes the white or BME sum of a band group of a staff group that
+    has race disparity ratios (then publishing the ratios would break the move)."""
+    delta: dict[tuple[str, str], int] = {}
+    for i, sign in option:
+        if i < 0:
+            continue
+        name = names[i]
+        group = name.split("|", 1)[0]
+        level = band_levels.get(name)
+        if group in ratio_groups and level in BAND_LEVELS:
+            delta[(group, level)] = delta.get((group, level), 0) + sign
+    return any(delta.values())
+
+
+def _signed_slabs(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: dict) -> dict[int, np.ndarray]:
+    """Per sign of the area dimension: (areas + padding, breakdown options, part options), the cost of
+    the cells each (breakdown option, part option) moves in one area, each at the bound of the sign
+    it ends with (`usable[s]`: BLOCKED where a cell is below the bound of sign s)."""
+    by_part = {(s, sp): usable[s] @ p_matrices[sp].T for s in (1, -1) for sp in (1, -1)}    # (areas, breakdowns, P)
+    slabs = {}
+    for sa in (1, -1):
+        total = 0.0
+        for sb, b_matrix in b_matrices.items():
+            for sp in (1, -1):
+                x = by_part[(sa * sb * sp, sp)]
+                total = total + (b_matrix @ np.moveaxis(x, 1, 0).reshape(x.shape[1], -1)).reshape(
+                    len(b_matrix), x.shape[0], -1)
+        slabs[sa] = np.concatenate([total.transpose(1, 0, 2), np.zeros((1, *total.shape[::2]))])
+    return slabs
+
+
+def _one_area_slab(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: dict, sa: int) -> np.ndarray:
+    """The slab of one area (breakdowns x parts costs per sign) moved with area sign `sa`."""
+    return sum(b_matrices[sb] @ usable[sa * sb * sp] @ p_matrices[sp].T for sb in (1, -1) for sp in (1, -1))
+
+
+def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, threshold: int,
+                       band_levels: dict[str, str] | None) -> None:
     cells = year_rows[(year_rows["indicator"] == 1) & year_rows["measure"].str.startswith("headcount_")]
     if cells.empty:
         return
@@ -252,113 +341,270 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas) -> N
     b = cells["breakdown"].map(b_index).to_numpy()
     p = cells["measure"].str.removeprefix("headcount_").map({q: i for i, q in enumerate(PARTS)}).to_numpy()
     grid[a, b, p] = cells.index.to_numpy()
-    values = np.zeros(grid.shape)
-    values[a, b, p] = cells["value"].to_numpy(dtype=float)
-    part_matrices = {q: _indicator(len(PARTS), _part_options(q)).astype(float) for q in range(len(PARTS))}
-    part_options = {q: _part_options(q) for q in range(len(PARTS))}
-    breakdown_cache: dict[int, tuple[list[list[int]], np.ndarray]] = {}
-    area_cache: dict[int, tuple] = {}
     present = grid >= 0
+    values = np.full(grid.shape, -1.0)
+    values[a, b, p] = np.nan_to_num(cells["value"].to_numpy(dtype=float), nan=-1.0)
+    withheld = present & table.withheld[grid.clip(min=0)]
+    ratios = year_rows[(year_rows["indicator"] == 1) & year_rows["measure"].str.startswith("disparity_")]
+    ratio_groups = set(ratios["breakdown"]) if band_levels else set()
+    part_options = {q: _part_options(q) for q in range(len(PARTS))}
+    part_matrices = {q: _matrices(len(PARTS), part_options[q]) for q in range(len(PARTS))}
+    # Part options that move the white or BME count (a total moved with the unknown count does not).
+    part_moves_groups = {q: np.array([any(PARTS[i] in ("white", "bme") for i, _ in o) for o in part_options[q]],
+                                     dtype=float) for q in range(len(PARTS))}
+    breakdown_cache: dict[int, tuple] = {}
+    area_cache: dict[int, tuple] = {}
     # Costs as floats (exact for these integers) so the contractions below run as matrix products;
-    # kept up to date as cells are hidden rather than recomputed.
+    # kept current as cells are hidden rather than recomputed.
     cost = np.full(grid.shape, float(BLOCKED))
-    cost[present] = table.cost(grid[present], values[present]).astype(float)
+    cost[present] = table.base_cost(grid[present]).astype(float)
 
-    sensitive = np.argwhere(present & table.sensitive[grid.clip(min=0)])
-    # One (breakdown, part) at a time: the cost of each (area, breakdown option, part option)
+    targets = np.argwhere(present & table.sensitive[grid.clip(min=0)] & (values >= 1) & (values < threshold))
+    target_values = np.array([values[tuple(t)] for t in targets])
+    # One (breakdown, part, value) at a time: the cost of each (area, breakdown option, part option)
     # is computed once as matrix products and then kept current as cells are hidden.
-    order = np.lexsort((sensitive[:, 0], sensitive[:, 2], sensitive[:, 1]))
-    slab_of: tuple[int, int] | None = None
-    for a0, b0, p0 in sensitive[order].tolist():
+    order = np.lexsort((targets[:, 0], target_values, targets[:, 2], targets[:, 1])) if len(targets) else []
+    slab_of = None
+    for k in list(order):
+        a0, b0, p0 = targets[k].tolist()
+        least = bounds(target_values[k], threshold)
         if b0 not in breakdown_cache:
             options = _breakdown_options(names[b0], names)
-            breakdown_cache[b0] = (options, _indicator(len(names), options).astype(float))
-        b_options, b_matrix = breakdown_cache[b0]
+            surcharge = np.array([TIER_WEIGHT[1] if _moves_band_group_sums(o, names, band_levels or {}, ratio_groups)
+                                  else 0 for o in options], dtype=float)
+            breakdown_cache[b0] = (options, _matrices(len(names), options), surcharge)
+        b_options, b_matrices, b_surcharge = breakdown_cache[b0]
         if a0 not in area_cache:
             options = areas.options(a0)
-            area_cache[a0] = (options, areas.option_matrix(options))
-        a_options, a_matrix = area_cache[a0]
+            signs = area_signs(options.shape[1])
+            area_cache[a0] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)})
+        a_options, a_matrices = area_cache[a0]
         if not len(b_options) or not len(a_options):
             continue
-        p_matrix = part_matrices[p0]
-        if slab_of != (b0, p0):
-            by_part = cost @ p_matrix.T                                                 # (areas, breakdowns, P)
-            slab = (b_matrix @ np.moveaxis(by_part, 1, 0).reshape(len(names), -1)).reshape(len(b_options), areas.size, -1)
-            padded = np.concatenate([slab.transpose(1, 0, 2), np.zeros((1, len(b_options), p_matrix.shape[0]))])
-            slab_of = (b0, p0)
-        totals = (a_matrix @ padded.reshape(len(padded), -1)).reshape(len(a_options), *padded.shape[1:])
-        k = int(np.argmin(totals))
-        ia, ib, ip = np.unravel_index(k, totals.shape)
-        if totals[ia, ib, ip] >= BLOCKED or totals[ia, ib, ip] == 0:
-            continue  # nothing can protect it (the audit reports it), or it is protected already
-        support_a = [x for x in a_options[ia] if x >= 0]
-        support_b = [x for x in b_options[ib] if x >= 0]
-        block = np.ix_(support_a, support_b, part_options[p0][ip])
-        rows = grid[block]
-        table.hide(rows.ravel())
-        new_cost = np.where(rows >= 0, np.where(table.blocked[rows.clip(min=0)], BLOCKED, 0.0), BLOCKED)
-        delta = new_cost - cost[block]
-        cost[block] = new_cost
-        for (i, j, q), d in np.ndenumerate(delta):
-            if d:
-                padded[support_a[i]] += d * np.outer(b_matrix[:, support_b[j]], p_matrix[:, part_options[p0][ip][q]])
+        p_matrices = part_matrices[p0]
+        if slab_of != (b0, p0, target_values[k]):
+            usable = {s: np.where(values >= least[s], cost, float(BLOCKED)) for s in (1, -1)}
+            slabs = _signed_slabs(usable, b_matrices, p_matrices)
+            slab_of = (b0, p0, target_values[k])
+        totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
+        totals = totals.reshape(len(a_options), len(b_options), -1)
+        totals = totals + np.outer(b_surcharge, part_moves_groups[p0])[None, :, :]
+        if withheld[a0, b0, p0]:
+            # A withheld trust's cells protect no one else, but its own sensitive cell moves with them.
+            mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= least[s]), 0.0, float(BLOCKED)) for s in (1, -1)}
+            totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - slabs[1][a0])[None, :, :]
+        ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
+        certified = totals[ia, ib, ip] < BLOCKED
+        if not certified:
+            hidden_rows = None
+            if p0 == PARTS.index("total"):
+                hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
+                                              a_matrices, b_options, b_matrices, b_surcharge)
+            if hidden_rows is not None:
+                for row in hidden_rows:
+                    area, bd, part = np.unravel_index(int(np.flatnonzero(grid.ravel() == row)[0]), grid.shape)
+                    cost[area, bd, part] = float(table.base_cost(np.array([row]))[0])
+                slab_of = None
+                continue
+            # No move reaches both 0 and T (England's own figure below T, say): the audit reports the
+            # cell. Still hide the cheapest move through non-zero cells, so that it is not determined.
+            usable = {s: np.where(values >= 1, cost, float(BLOCKED)) for s in (1, -1)}
+            relaxed = _signed_slabs(usable, b_matrices, p_matrices)
+            totals = sum((a_matrices[s] @ relaxed[s].reshape(len(relaxed[s]), -1)) for s in (1, -1))
+            totals = totals.reshape(len(a_options), len(b_options), -1)
+            if withheld[a0, b0, p0]:
+                mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= 1), 0.0, float(BLOCKED)) for s in (1, -1)}
+                totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - relaxed[1][a0])[None, :, :]
+            ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
+            slab_of = None
+            if totals[ia, ib, ip] >= BLOCKED:
+                continue
+        move, block = [], []
+        for area, sa in zip(a_options[ia].tolist(), area_signs(a_options.shape[1]).tolist()):
+            if area < 0:
+                continue
+            for bd, sb in b_options[ib]:
+                if bd < 0:
+                    continue
+                for part, sp in part_options[p0][ip]:
+                    move.append((int(grid[area, bd, part]), sa * sb * sp))
+                    block.append((area, bd, part, sa * sb * sp))
+        v0 = target_values[k]
+        if certified:
+            table.protect(int(grid[a0, b0, p0]), [move], threshold, [-v0], [threshold - v0])
+        else:
+            table.uncertified.append(move)
+            table.hide(np.array([r for r, _ in move], dtype=np.int64))
+        for area, bd, part, _ in block:
+            new_cost = float(table.base_cost(grid[area, bd, part][None])[0])
+            delta = new_cost - cost[area, bd, part]
+            cost[area, bd, part] = new_cost
+            if not delta:
+                continue
+            # Keep the current slabs in step: the cell now costs 0 wherever its value meets the bound.
+            for sa in (1, -1):
+                for sb in (1, -1):
+                    for sp in (1, -1):
+                        if values[area, bd, part] >= least[sa * sb * sp]:
+                            slabs[sa][area] += delta * np.outer(b_matrices[sb][:, bd], p_matrices[sp][:, part])
 
 
-# --- one-dimensional families: rates of indicators 2-4, survey groups ----------------------
+def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
+                    a_options, a_matrices, b_options, b_matrices, b_surcharge) -> list[int] | None:
+    """A small total whose parts are each smaller than it (3 white and 2 BME make 5) cannot go down
+    to 0 along one move: the part moved with it would go negative first. Down, it goes with each
+    part p along that part's move (the total and p together, over one area and breakdown option)
+    taken -x_p times; up, along the move of one part q taken T - v0 times. Every cell moved the
+    target's way must hold its part's share of the drop (a total v0, a part x_p), every cell moved
+    the other way, for q and the total, T - v0. Records the certificate; returns the rows it hides."""
+    total = PARTS.index("total")
+    v0 = values[a0, b0, total]
+    present = grid >= 0
+    local = cost.copy()
+    if withheld[a0, b0, total]:
+        local[a0] = np.where(present[a0], 0.0, float(BLOCKED))  # its own hidden cells move with it
+    own = {p: values[a0, b0, p] for p in range(3) if values[a0, b0, p] > 0}
+    best = None
+    for q in range(3):
+        moved = sorted(set(own) | {q})
+        by_sign = {}
+        for sign in (1, -1):
+            need = {p: (own.get(p, 0.0) if sign > 0 else (threshold - v0 if p == q else 0.0)) for p in moved}
+            need[total] = v0 if sign > 0 else threshold - v0
+            by_sign[sign] = sum(np.where(present[:, :, p] & (values[:, :, p] >= n), local[:, :, p], float(BLOCKED))
+                                for p, n in need.items())
+        totals = 0.0
+        for sa in (1, -1):
+            x = sum(by_sign[sa * sb] @ b_matrices[sb].T for sb in (1, -1))
+            totals = totals + a_matrices[sa] @ np.vstack([x, np.zeros((1, x.shape[1]))])
+        totals = totals + b_surcharge[None, :] * any(PARTS[p] in ("white", "bme") for p in moved)
+        ia, ib = np.unravel_index(int(np.argmin(totals)), totals.shape)
+        if totals[ia, ib] < BLOCKED and (best is None or totals[ia, ib] < best[0]):
+            best = (totals[ia, ib], q, ia, ib, moved)
+    if best is None:
+        return None
+    _, q, ia, ib, moved = best
+    moves, down, up, rows = [], [], [], []
+    for p in moved:
+        move = []
+        for area, sa in zip(a_options[ia].tolist(), area_signs(a_options.shape[1]).tolist()):
+            for bd, sb in b_options[ib]:
+                if area >= 0 and bd >= 0:
+                    move += [(int(grid[area, bd, total]), sa * sb), (int(grid[area, bd, p]), sa * sb)]
+        moves.append(move)
+        down.append(-own.get(p, 0.0))
+        up.append(threshold - v0 if p == q else 0.0)
+        rows += [r for r, _ in move]
+    table.protect(int(grid[a0, b0, total]), moves, threshold, down, up)
+    return sorted(set(rows))
 
-def protect_area_family(table: Table, units: pd.DataFrame, areas: Areas) -> None:
-    """Protect sensitive units (one row id per area in column `row`, `cost_value`) along areas only.
 
-    `units` has one row per area of one family (for example indicator 3, BME) with `row` the
-    cell that stands for the unit, `rows` every cell hidden with it, and `cost_value`.
-    """
-    if units.empty:
-        return
-    area = np.array([areas.index[k] for k in zip(units["level"], units["area_code"])], dtype=np.int64)
-    row_of_area = np.full(areas.size, -1, dtype=np.int64)
-    row_of_area[area] = units["row"].to_numpy()
-    value_of_area = np.zeros(areas.size)
-    value_of_area[area] = units["cost_value"].to_numpy(dtype=float)
-    members = dict(zip(units["row"], units["rows"]))
-    for a0 in np.flatnonzero((row_of_area >= 0) & table.sensitive[row_of_area.clip(min=0)]).tolist():
-        cost = np.append(table.cost(row_of_area.clip(min=0), value_of_area), 0)
-        cost[:-1][row_of_area < 0] = BLOCKED
-        options = areas.options(a0)
-        if not len(options):
-            continue
-        best, total = _cheapest_area_option(options, cost)
-        if total >= BLOCKED:
-            continue
-        for a in options[best]:
-            if a >= 0 and row_of_area[a] >= 0:
-                table.hide(np.asarray(members[row_of_area[a]], dtype=np.int64))
+# --- one-dimensional families: event counts of indicators 3 and 4, survey groups --------------
+
+@dataclass
+class Units:
+    """One family (an indicator and a group) over areas: per area the cell that stands for the unit
+    (`anchor`), the count a move shifts (`count`: events or respondents), the cells hidden with it
+    (`members`) and those its hiding costs (`dependents`: members and the figures computed from them)."""
+
+    area: np.ndarray
+    anchor: np.ndarray
+    count: np.ndarray
+    members: list[np.ndarray]
+    dependents: list[np.ndarray]
 
 
-def _units(year_rows: pd.DataFrame, indicator: int, group: str) -> pd.DataFrame:
+def _units(year_rows: pd.DataFrame, indicator: int, group: str, areas: Areas) -> Units | None:
     rows = year_rows[year_rows["indicator"] == indicator]
     if indicator in SURVEY_INDICATORS:
         anchor = rows[rows["measure"] == f"respondents_{group}"]
-        cost_value = anchor["value"]
+        count = anchor["value"].to_numpy(dtype=float)
         together = rows["measure"].isin([f"respondents_{group}", f"pct_{group}", f"pct_{group}_legacy"])
+        costly = together
     else:
         anchor = rows[rows["measure"] == f"rate_{group}"]
-        cost_value = anchor["value"]
+        # The latent event count: the rate times the group's all-staff headcount of indicator 1.
+        base = year_rows[(year_rows["indicator"] == 1) & (year_rows["breakdown"] == "all")
+                         & (year_rows["measure"] == f"headcount_{group}")]
+        headcount = anchor[["level", "area_code"]].merge(base[["level", "area_code", "value"]],
+                                                         on=["level", "area_code"], how="left")["value"]
+        count = (anchor["value"].to_numpy(dtype=float) * headcount.to_numpy(dtype=float) / 100).round()
         together = rows["measure"] == f"rate_{group}"
-    members = rows[together]
-    grouped = members.groupby(["level", "area_code"], sort=False).indices
-    index = members.index.to_numpy()
-    units = anchor[["level", "area_code"]].assign(row=anchor.index.to_numpy(), cost_value=cost_value.to_numpy())
-    units["rows"] = [index[grouped[(lv, ac)]] if (lv, ac) in grouped else np.array([r]) for lv, ac, r in
-                     zip(units["level"].tolist(), units["area_code"].tolist(), units["row"].tolist())]
-    return units.reset_index(drop=True)
+        costly = together | rows["measure"].isin(["relative_likelihood", "ci_lower", "ci_upper",
+                                                  "relative_likelihood_as_published"])
+    if anchor.empty:
+        return None
+
+    def by_area(mask: pd.Series) -> list[np.ndarray]:
+        chosen = rows[mask]
+        grouped = chosen.groupby(["level", "area_code"], sort=False).indices
+        index = chosen.index.to_numpy()
+        return [index[grouped[key]] if key in grouped else np.array([r], dtype=np.int64)
+                for key, r in zip(zip(anchor["level"].tolist(), anchor["area_code"].tolist()), anchor.index.tolist())]
+
+    area = np.array([areas.index[k] for k in zip(anchor["level"], anchor["area_code"])], dtype=np.int64)
+    return Units(area, anchor.index.to_numpy(), count, by_area(together), by_area(costly))
 
 
-def _sensitive_unit_members(table: Table, units: pd.DataFrame) -> None:
-    """A unit is sensitive when any of its cells is; all its cells are hidden together."""
-    for rows in units["rows"]:
+def _sensitive_unit_members(table: Table, units: Units) -> None:
+    """A survey unit is sensitive when any of its cells is; all its cells are hidden together."""
+    for rows in units.members:
         if table.sensitive[rows].any():
             table.sensitive[rows] = True
             table.hide(np.asarray(rows))
+
+
+def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int) -> None:
+    """Protect each sensitive unit with a move along areas only: two trusts and their differing areas,
+    every unit the move shifts keeping a count at or above its bound (see `bounds`)."""
+    row_of_area = np.full(areas.size, -1, dtype=np.int64)
+    row_of_area[units.area] = np.arange(len(units.area))
+    count = np.full(areas.size + 1, -1.0)
+    count[units.area] = np.nan_to_num(units.count, nan=-1.0)
+    targets = [u for u in range(len(units.area)) if table.sensitive[units.anchor[u]]
+               and 1 <= units.count[u] < threshold]
+    for u in targets:
+        a0 = int(units.area[u])
+        options = areas.options(a0)
+        if not len(options):
+            continue
+        cost = np.full(areas.size + 1, float(BLOCKED))
+        cost[-1] = 0.0
+        for v, a in enumerate(units.area.tolist()):
+            if table.blocked[units.anchor[v]]:
+                continue
+            shown = units.dependents[v][~table.hidden[units.dependents[v]]]
+            cost[a] = 0.0 if not len(shown) else float(
+                WEIGHT_OF_TIER[table.tier[shown].min()] + min(count[a], VALUE_CAP))
+        cost[a0] = 0.0  # the target itself
+        least = bounds(units.count[u], threshold)
+        signs = area_signs(options.shape[1])
+        usable = {s: np.where(count >= least[s], cost, float(BLOCKED)) for s in (1, -1)}
+        usable[1][-1] = usable[-1][-1] = 0.0
+        totals = sum(usable[s][np.where(signs == s, options, -1)].sum(axis=1) for s in (1, -1))
+        best = int(np.argmin(totals))
+        certified = totals[best] < BLOCKED
+        if not certified:
+            # No move reaches both 0 and T (England's own count below T, say): the audit reports the
+            # cell. Still hide the cheapest move through non-zero counts, so that it is not determined.
+            relaxed = np.where(count >= 1, cost, float(BLOCKED))
+            relaxed[-1] = 0.0
+            totals = relaxed[options].sum(axis=1)
+            best = int(np.argmin(totals))
+            if totals[best] >= BLOCKED:
+                continue
+        chosen = [(a, sign) for a, sign in zip(options[best].tolist(), signs.tolist()) if a >= 0]
+        move = [(int(units.anchor[row_of_area[a]]), sign) for a, sign in chosen]
+        for a, _ in chosen:
+            table.hide(np.asarray(units.members[row_of_area[a]], dtype=np.int64))
+        if not certified:
+            continue
+        v0 = units.count[u]
+        table.protect(int(units.anchor[u]), [move], threshold, [-v0], [threshold - v0])
+        # Every sensitive cell of the unit carries the unit's certificate.
+        for row in units.members[u].tolist():
+            if row != units.anchor[u] and table.sensitive[row]:
+                table.certificates[row] = table.certificates[int(units.anchor[u])]
 
 
 # --- cells derived from others --------------------------------------------------------------
@@ -372,8 +618,34 @@ def hidden_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[rates, ["wres_year", "level", "area_code", "indicator"]].drop_duplicates()
 
 
-def hide_derived(table: Table, hidden_rates_before: pd.DataFrame | None = None) -> None:
-    """Hide the values computed from hidden ones, so that no published value gives them back.
+def moved_band_groups(table: Table, band_levels: dict[str, str] | None) -> set[tuple]:
+    """(wres_year, level, area_code, staff group, band group) whose white or BME sum some move changes;
+    band group None for every band group of the staff group when the band groups are not known."""
+    f = table.frame
+    out = set()
+    for move in table.moves:
+        delta: dict[tuple, int] = {}
+        for row, sign in move:
+            if f.at[row, "indicator"] != 1 or f.at[row, "measure"] not in ("headcount_white", "headcount_bme"):
+                continue
+            breakdown = f.at[row, "breakdown"]
+            if "|" not in breakdown or breakdown.endswith("|all"):
+                continue
+            group = breakdown.split("|", 1)[0]
+            level = band_levels.get(breakdown) if band_levels is not None else None
+            if band_levels is not None and level not in BAND_LEVELS:
+                continue
+            key = (int(f.at[row, "wres_year"]), f.at[row, "level"], f.at[row, "area_code"], group, level,
+                   f.at[row, "measure"])
+            delta[key] = delta.get(key, 0) + sign
+        out |= {key[:5] for key, d in delta.items() if d or band_levels is None}
+    return out
+
+
+def hide_derived(table: Table, hidden_rates_before: pd.DataFrame | None = None,
+                 band_levels: dict[str, str] | None = None) -> None:
+    """Hide the values computed from hidden ones that would give a move away, so that every
+    certificate holds against what is published.
     `hidden_rates_before`: `hidden_rates` of the year before, when it is not among the measures."""
     f = table.frame
     hidden = pd.Series(table.hidden, index=f.index)
@@ -397,15 +669,15 @@ def hide_derived(table: Table, hidden_rates_before: pd.DataFrame | None = None) 
     bme_or_total = lookup(disclosure_hidden, area, all_staff & f["measure"].isin(["headcount_bme", "headcount_total"]))
     table.hide(np.flatnonzero(((f["indicator"] == 9) & f["measure"].isin(["pct_bme_workforce", "gap_pp"])
                                & bme_or_total).to_numpy()))
-    # Disparity ratios: hidden when a white or BME band count of their staff group is.
-    group = f["breakdown"].str.split("|", n=1).str[0]
-    banded = one & f["breakdown"].str.contains("|", regex=False) & f["measure"].isin(["headcount_white",
-                                                                                       "headcount_bme"])
-    hit = f.assign(staff_group=group)[banded & disclosure_hidden][area + ["staff_group"]].drop_duplicates()
-    ratio = one & f["measure"].str.startswith("disparity_")
-    ratio_hidden = f.assign(staff_group=f["breakdown"])[area + ["staff_group"]].merge(
-        hit.assign(_hit=True), on=area + ["staff_group"], how="left")["_hit"].fillna(False).astype(bool).to_numpy()
-    table.hide(np.flatnonzero(ratio.to_numpy() & ratio_hidden))
+    # Disparity ratios depend on the band groups' white and BME sums only: hidden when a move changes
+    # one of the two sums they compare.
+    moved = moved_band_groups(table, band_levels)
+    ratio_rows = f[one & f["measure"].isin(list(DISPARITY))]
+    hit = [row for row, y, lv, ac, g, m in zip(ratio_rows.index.tolist(), ratio_rows["wres_year"].tolist(),
+                                               ratio_rows["level"].tolist(), ratio_rows["area_code"].tolist(),
+                                               ratio_rows["breakdown"].tolist(), ratio_rows["measure"].tolist())
+           if any((int(y), lv, ac, g, b) in moved for b in (*DISPARITY[m], None))]
+    table.hide(np.array(hit, dtype=np.int64))
     # Relative likelihoods and intervals: hidden with either rate (this year's, or last year's
     # for the two-year rolling rate published before the year-end method).
     rates = f["indicator"].isin(RATE_INDICATORS) & f["measure"].isin(["rate_white", "rate_bme"])
@@ -436,17 +708,36 @@ def couple_rates_to_headcounts(table: Table) -> None:
     table.hide(rows.index.to_numpy()[matched.fillna(False).astype(bool).to_numpy()])
 
 
+def certificates(table: Table) -> list[str | None]:
+    """Each protected cell's certificate as JSON (null elsewhere): the threshold T, the moves (each a
+    list of cells named by their release key with the delta each takes: a null vector of the
+    relations), and the steps along them that take the cell down to 0 (`down`) and up to T (`up`):
+    the cell's value plus the sum of step x delta is 0, resp. T, and no cell goes negative."""
+    f = table.frame
+    keys = list(zip(*(f[c].tolist() for c in KEY[1:])))
+    out: list[str | None] = [None] * len(f)
+    for target, certificate in table.certificates.items():
+        moves = [sorted([*keys[row], delta] for row, delta in move) for move in certificate["moves"]]
+        out[target] = json.dumps({**certificate, "moves": moves}, separators=(",", ":"))
+    return out
+
+
 def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFrame,
                                 previous: pd.DataFrame | None = None,
-                                hidden_rates_before: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The measures, in canonical order, with `suppression_reason` 'secondary' where they must be hidden too.
+                                hidden_rates_before: pd.DataFrame | None = None,
+                                thresholds: Thresholds = Thresholds(),
+                                band_levels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The measures, in canonical order, with `suppression_reason` 'secondary' where they must be
+    hidden too and `protection_certificate` on each sensitive cell protected by a move.
 
     `measures` has the columns of int_indicator_measures_reasoned (`suppression_reason` holding
     the primary reasons, `is_sensitive`); `trust_areas` has wres_year, org_code and a column per
     area level (region, trust_type, icb where known); `previous` the cells of the releases
     published before (KEY and value, null where they were hidden); `hidden_rates_before` the
     `hidden_rates` of years before those of `measures` (the years are otherwise independent, so they
-    can be suppressed one at a time, each given the hidden rates of the year before).
+    can be suppressed one at a time, each given the hidden rates of the year before);
+    `band_levels` maps 'Staff group|Band' to its band group (lower, middle, upper: the pay_bands seed),
+    without which every move through a band hides its staff group's disparity ratios.
     """
     table = prepare(measures, previous, trust_areas)
     f = table.frame
@@ -454,27 +745,32 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
     areas_of = {year: Areas(rows[["level", "area_code"]], trust_areas[trust_areas["wres_year"] == year])
                 for year, rows in years.items()}
     for year, year_rows in years.items():
-        protect_headcounts(table, year_rows, areas_of[year])
+        protect_headcounts(table, year_rows, areas_of[year], thresholds.count, band_levels)
     couple_rates_to_headcounts(table)
     for year, year_rows in years.items():
         areas = areas_of[year]
-        # Indicator 2 publishes neither appointments nor shortlisted, only their ratios: a hidden
-        # rate leaves two unknowns per trust that no sum pins down (the audit checks it), so only
-        # the event counts of indicators 3 and 4, whose bases are published, need partners.
+        # Indicator 2 publishes neither appointments nor shortlisted, at any level, only their ratios:
+        # a hidden rate leaves two unknowns per trust that no sum pins down, so only the event counts
+        # of indicators 3 and 4, whose bases are published, need partners.
         for indicator in (*EVENT_INDICATORS, *SURVEY_INDICATORS):
+            threshold = thresholds.respondents if indicator in SURVEY_INDICATORS else thresholds.count
             for group in ("white", "bme"):
-                units = _units(year_rows, indicator, group)
+                units = _units(year_rows, indicator, group, areas)
+                if units is None:
+                    continue
                 if indicator in SURVEY_INDICATORS:
                     _sensitive_unit_members(table, units)
-                protect_area_family(table, units, areas)
-    hide_derived(table, hidden_rates_before)
+                protect_area_family(table, units, areas, threshold)
+    hide_derived(table, hidden_rates_before, band_levels)
     out = f.copy()
     out.loc[table.secondary & out["suppression_reason"].isna().to_numpy(), "suppression_reason"] = SECONDARY
+    out["protection_certificate"] = pd.Series(certificates(table), index=out.index, dtype="str")
     return out
 
 
 def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | None = None,
-                          hidden_rates_before: pd.DataFrame | None = None) -> pd.DataFrame:
+                          hidden_rates_before: pd.DataFrame | None = None, thresholds: Thresholds = Thresholds(),
+                          band_levels: dict[str, str] | None = None) -> pd.DataFrame:
     """`apply_secondary_suppression` of `years` one at a time, in order, so that memory holds one
     year's frames. `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
     published before (any years); `hidden_rates_before` the `hidden_rates` of years that are not
@@ -488,7 +784,7 @@ def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | 
         before = built.get(year - 1)
         if before is None and hidden_rates_before is not None:
             before = hidden_rates_before[hidden_rates_before["wres_year"] == year - 1]
-        result = apply_secondary_suppression(measures, trust_areas, published, before)
+        result = apply_secondary_suppression(measures, trust_areas, published, before, thresholds, band_levels)
         results.append(result)
         built[year] = hidden_rates(result)
     return pd.concat(results, ignore_index=True) if results else pd.DataFrame()

@@ -86,7 +86,8 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
     frame["row_id"] = (frame["indicator"].astype(str) + ":" + frame["level"] + ":" + frame["area_code"] + ":"
                        + frame["breakdown"] + ":" + frame["measure"])
     below_england = frame["level"] != "england"
-    counts = frame["measure"].str.startswith("headcount_")
+    # A not-stated (unknown) count discloses no one's ethnicity: it may be published at any size.
+    counts = frame["measure"].str.startswith("headcount_") & (frame["measure"] != "headcount_unknown")
     if not t.board_counts_exempt:
         counts |= frame["measure"].isin(["members_total", "members_bme"])
     frame["is_small_published_count"] = below_england & counts & frame["value"].between(t.small_count_min,

@@ -1,6 +1,7 @@
 -- Indicator 1: headcount and % White / BME / Unknown by staff group and pay band, each
 -- staff group, and all staff, plus the declaration rate, at every area level; one row per
--- measure. `uses_small_count` says whether a count from 1 to 7 enters the value.
+-- measure. `uses_small_count` says whether a disclosive count from 1 to 7 enters the value:
+-- a white, BME or total count; a not-stated (unknown) count discloses no one's ethnicity.
 {%- set groups = ['white', 'bme', 'unknown'] %}
 with headcounts as (
     select * from {{ ref('int_workforce_headcounts_unioned') }}
@@ -54,20 +55,20 @@ filled as (
 measures as (
     {%- for g in groups + ['total'] %}
     select wres_year, level, area_code, area_name, breakdown, 'headcount_{{ g }}' as measure,
-           headcount_{{ g }}::double as value, {{ any_small_count(['headcount_' ~ g]) }} as uses_small_count
+           headcount_{{ g }}::double as value, {{ any_small_count(disclosive(['headcount_' ~ g])) }} as uses_small_count
     from filled
     union all
     {%- endfor %}
     {%- for g in groups %}
     select wres_year, level, area_code, area_name, breakdown, 'pct_{{ g }}',
            {{ pct('headcount_' ~ g, 'headcount_total') }},
-           {{ any_small_count(['headcount_' ~ g, 'headcount_total']) }}
+           {{ any_small_count(disclosive(['headcount_' ~ g, 'headcount_total'])) }}
     from filled
     union all
     {%- endfor %}
     select wres_year, level, area_code, area_name, breakdown, 'declaration_rate',
            100 - {{ pct('headcount_unknown', 'headcount_total') }},
-           {{ any_small_count(['headcount_unknown', 'headcount_total']) }}
+           {{ any_small_count(disclosive(['headcount_unknown', 'headcount_total'])) }}
     from filled
     where breakdown = 'all'
 )

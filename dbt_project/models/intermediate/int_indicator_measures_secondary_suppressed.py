@@ -1,16 +1,17 @@
-"""Secondary suppression of the indicator measures (wres.disclosure.suppression, DOMAIN.md).
+"""Secondary suppression of the indicator measures (wres.disclosure.suppression, docs/METHODOLOGY.md).
 
-Hides further cells until no sensitive cell can be derived from the published ones through
-the table's additive relations, rates and percentages. The search over null vectors of the
-relations is iterative numpy work, so it lives in Python with its own tests; this model
-feeds it the measures, the trusts' areas and the releases already published (a reader
-has them: what they published stays known, what they hid stays hidden).
+Hides further cells until every sensitive cell's feasibility interval, given the published cells,
+reaches 0 and the threshold, and writes each protected cell's certificate (the move that proves it)
+for the gate's audit. The search over moves is iterative numpy work, so it lives in Python with its
+own tests; this model feeds it the measures, the trusts' areas, the pay bands' band groups and the
+releases already published (a reader has them: what they published stays known, what they hid
+stays hidden).
 """
 
 from pathlib import Path
 
 from wres.disclosure.releases import current_releases, published_cells
-from wres.disclosure.suppression import apply_secondary_suppression, hidden_rates, suppress_year_by_year
+from wres.disclosure.suppression import Thresholds, apply_secondary_suppression, hidden_rates, suppress_year_by_year
 
 AREA_COLUMNS = {"wres_year": "wres_year", "org_code": "org_code", "region_code": "region", "icb_code": "icb",
                 "trust_type": "trust_type"}
@@ -21,8 +22,14 @@ def model(dbt, session):
     # and sources a Python model uses by reading its source, and misses a call nested in an expression
     # (`str(dbt.config.get(...))`), which then returns None (or fails) at run time.
     publish_dir = dbt.config.get("publish_dir")
+    count_threshold = dbt.config.get("count_threshold")
+    respondent_threshold = dbt.config.get("respondent_threshold")
     if not publish_dir:
         raise ValueError("int_indicator_measures_secondary_suppressed needs config publish_dir (var publish_dir)")
+    thresholds = Thresholds(count=int(count_threshold), respondents=int(respondent_threshold))
+    pay_bands = dbt.ref("pay_bands")
+    band_levels = {f"{group}|{band}": level for group, band, level in
+                   pay_bands.df()[["staff_group", "pay_band", "band_level"]].itertuples(index=False)}
     requested = dbt.source("control", "build_years")
     years = sorted(int(y) for y in requested.df()["wres_year"])
     # Incremental: each year is suppressed on its own, so the years whose inputs did not change keep
@@ -34,7 +41,7 @@ def model(dbt, session):
     build = only or sorted(int(row[0]) for row in measures.unique("wres_year").fetchall())
     if not build:
         return apply_secondary_suppression(measures.df(), trust_areas.df().rename(columns=AREA_COLUMNS)[
-            list(AREA_COLUMNS.values())], previous)
+            list(AREA_COLUMNS.values())], previous, thresholds=thresholds, band_levels=band_levels)
     # A year's rolling rate respects the rates hidden the year before: those of a year not rebuilt
     # are read from this model's own rows.
     kept = None
@@ -47,4 +54,4 @@ def model(dbt, session):
         year_areas = trust_areas.filter(f"wres_year = {year}").df().rename(columns=AREA_COLUMNS)
         return measures.filter(f"wres_year = {year}").df(), year_areas[list(AREA_COLUMNS.values())]
 
-    return suppress_year_by_year(build, load_year, previous, kept)
+    return suppress_year_by_year(build, load_year, previous, kept, thresholds, band_levels)

@@ -1,0 +1,187 @@
+"""Secondary suppression against the feasibility-interval standard, on tables worked out by hand.
+
+Each case states which cells are sensitive, runs secondary suppression, asserts the cells it
+chooses, and checks the standard independently of the suppression code: a linear program over the
+table's relations (scipy's HiGHS) finds the smallest and largest value each sensitive cell can take
+given everything published and non-negativity; that interval must reach 0 and 8.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+from tests.test_disclosure import BANDS, PARTS, THREE_TRUSTS, Zone, _row, hidden, released, with_percentages
+from wres.disclosure.suppression import apply_secondary_suppression
+
+YEAR = 2022
+
+
+def feasibility_interval(result: pd.DataFrame, zone: Zone, cell: tuple[str, str, str]) -> tuple[float, float]:
+    """[min, max] of an indicator 1 headcount cell given the published cells of `result` and the
+    zone's relations: white + BME + unknown = total, bands = staff group = all staff, trusts = their
+    region, their trust type and England; published percentages tie a part to its total."""
+    counts = zone.counts()
+    parts = PARTS + ("total",)
+    names = [(level, area, bd, p) for (level, area), bds in counts.items() for bd in bds for p in parts]
+    index = {n: i for i, n in enumerate(names)}
+    rows, rhs = [], []
+
+    def equation(terms: dict[tuple, float], value: float = 0.0):
+        row = [0.0] * len(names)
+        for name, coefficient in terms.items():
+            row[index[name]] += coefficient
+        rows.append(row)
+        rhs.append(value)
+
+    for (level, area), bds in counts.items():
+        bands = [bd for bd in bds if bd not in ("all", "G|all")]
+        for bd in bds:
+            equation({(level, area, bd, "total"): 1, **{(level, area, bd, p): -1 for p in PARTS}})
+        for p in parts:
+            equation({(level, area, "G|all", p): 1, **{(level, area, bd, p): -1 for bd in bands}})
+            equation({(level, area, "all", p): 1, (level, area, "G|all", p): -1})
+    members: dict[tuple[str, str], list[str]] = {}
+    for trust, (region, kind) in zone.trusts.items():
+        if trust in zone.bands:
+            for key in (("region", region), ("trust_type", kind), ("england", "ENG")):
+                members.setdefault(key, []).append(trust)
+    for (level, area), trusts in members.items():
+        for bd in counts[(level, area)]:
+            for p in parts:
+                equation({(level, area, bd, p): 1, **{("trust", t, bd, p): -1 for t in trusts}})
+    shown = released(result)
+    shown = shown[shown["value"].notna() & (shown["indicator"] == 1)]
+    for level, area, bd, measure, value in zip(shown["level"], shown["area_code"], shown["breakdown"],
+                                               shown["measure"], shown["value"]):
+        if measure.startswith("headcount_"):
+            equation({(level, area, bd, measure.removeprefix("headcount_")): 1}, value)
+        elif measure.startswith("pct_"):
+            equation({(level, area, bd, measure.removeprefix("pct_")): 100, (level, area, bd, "total"): -value})
+    target = [0.0] * len(names)
+    level = next(lv for lv, ac in counts if ac == cell[0])
+    target[index[(level, cell[0], cell[1], cell[2].removeprefix("headcount_"))]] = 1.0
+    low = linprog(target, A_eq=rows, b_eq=rhs, bounds=(0, None), method="highs")
+    high = linprog([-c for c in target], A_eq=rows, b_eq=rhs, bounds=(0, None), method="highs")
+    assert low.status == 0 and high.status == 0
+    return round(low.fun, 6), round(-high.fun, 6)
+
+
+def sensitive_counts(result: pd.DataFrame) -> list[tuple[str, str, str]]:
+    rows = result[result["is_sensitive"].astype(bool) & result["measure"].str.startswith("headcount_")]
+    return sorted(zip(rows["area_code"], rows["breakdown"], rows["measure"]))
+
+
+def assert_protected(result: pd.DataFrame, zone: Zone) -> None:
+    for cell in sensitive_counts(result):
+        low, high = feasibility_interval(result, zone, cell)
+        assert low == 0 and high >= 8, (cell, low, high)
+
+
+def test_the_partner_of_a_count_of_1_is_never_a_2():
+    # A's Band 5 BME count is 1; its unknown count beside it is 2 (not sensitive: it discloses no
+    # one's ethnicity, so it is published). A move through both would leave the 1 in [0, 3]. With
+    # T = 8 a cell moved against the 1 must hold 7 or more, one moved with it 1 or more. The cubes
+    # A x (B or C) x Band 5/6 x BME/(white, unknown, total), seven tier-3 cells each:
+    #   B, white: A 40 + 20 + 30, B 30 + 50 + 40 + 60 = 270;  C, white: 90 + 35 + 45 + 38 + 55 = 263
+    #   B, total: A 43 + 20 + 60, B 30 + 90 + 40 + 112 = 395; C, total: 123 + 35 + 89 + 38 + 104 = 389
+    #   either with unknown: A's 2 moves against the 1, so it is ruled out.
+    # D is in the other region: its cube would also move R1 and R2 (tier 2).
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 1, 2), "G|Band 6": (30, 20, 10)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 35, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    })
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    cube = {(t, band, f"headcount_{part}") for t in "AC" for band in BANDS for part in ("bme", "white")}
+    assert hidden(result, "count 1-7") == {("A", "G|Band 5", "headcount_bme"), ("A", "G|Band 5", "pct_bme")}
+    assert hidden(result, "secondary") == with_percentages(cube - {("A", "G|Band 5", "headcount_bme")}, result)
+    assert ("A", "G|Band 5", "headcount_unknown") not in hidden(result, "secondary")
+    assert feasibility_interval(result, zone, ("A", "G|Band 5", "headcount_bme")) == (0, 21)
+    assert_protected(result, zone)
+
+
+def test_a_published_zero_is_never_a_partner_and_pins_nothing():
+    # Region R2 has D alone: D's Band 6 BME count of 0 is published (zero is not disclosive). E (R2)
+    # has a BME count of 3 in Band 6: any move through R2's Band 6 BME would need a partner there,
+    # and D's 0 cannot go down. E pairs with F, the other R2 trust with staff in that cell.
+    trusts = {"D": ("R2", "Acute"), "E": ("R2", "Acute"), "F": ("R2", "Acute"), "A": ("R1", "Acute"),
+              "B": ("R1", "Acute")}
+    zone = Zone(trusts, {
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 0, 15)},
+        "E": {"G|Band 5": (60, 40, 18), "G|Band 6": (65, 3, 14)},
+        "F": {"G|Band 5": (55, 30, 16), "G|Band 6": (50, 25, 12)},
+        "A": {"G|Band 5": (40, 15, 30), "G|Band 6": (30, 20, 25)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+    })
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    moved = {(a, b, m) for a, b, m in hidden(result, "secondary")}
+    assert ("D", "G|Band 6", "headcount_bme") not in moved
+    assert {a for a, _, m in moved if m.startswith("headcount_")} == {"E", "F"}
+    assert_protected(result, zone)
+
+
+def test_a_total_of_5_bounds_its_parts_and_every_one_is_protected():
+    # A's Band 5 has 3 white, 2 BME and nobody of unknown ethnicity: all three of 3, 2 and the
+    # total 5 are sensitive (the total bounds its parts: published, it would cap each at 5). Each
+    # gets a move whose cells stay non-negative up to 8; the zero is published.
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (3, 2, 0), "G|Band 6": (30, 20, 10)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (60, 40, 12)},
+        "C": {"G|Band 5": (45, 35, 9), "G|Band 6": (55, 38, 11)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (70, 45, 15)},
+    })
+    result = apply_secondary_suppression(zone.measures(), zone.areas())
+    assert sensitive_counts(result) == [("A", "G|Band 5", "headcount_bme"), ("A", "G|Band 5", "headcount_total"),
+                                        ("A", "G|Band 5", "headcount_white")]
+    certified = result[result["protection_certificate"].notna()]
+    assert sorted(zip(certified["area_code"], certified["breakdown"], certified["measure"])) == \
+        sensitive_counts(result)
+    assert ("A", "G|Band 5", "headcount_unknown") not in hidden(result, "secondary")
+    assert_protected(result, zone)
+    for certificate in certified["protection_certificate"]:
+        assert json.loads(certificate)["threshold"] == 8
+    # The total goes down with its white part (3 steps) and its BME part (2 steps), each moved with
+    # it, and up 3 steps along one of them to 8.
+    total = json.loads(certified.loc[certified["measure"] == "headcount_total", "protection_certificate"].item())
+    assert sorted(total["down"]) == [-3.0, -2.0]
+    assert sorted(total["up"]) == [0.0, 3.0]
+    assert all([1, "trust", "A", "G|Band 5", "headcount_total", 1] in move for move in total["moves"])
+
+
+def disparity_rows(zone: Zone) -> pd.DataFrame:
+    """Indicator 1 disparity ratio lower to middle of staff group G for every area (never small here)."""
+    return pd.DataFrame([_row(level, area, 1, "G", "disparity_lower_to_middle", 1.5)
+                         for level, area in zone.counts()])
+
+
+@pytest.mark.parametrize("with_band_groups", [True, False])
+def test_a_disparity_ratio_survives_when_the_move_stays_in_one_band_group(with_band_groups):
+    # A's Band 5 BME count of 3 (lower band group with Band 4; Band 6 is middle). Band 6's cells are
+    # smaller, but a move between Band 5 and Band 6 changes the lower and middle sums, so it would
+    # hide the disparity ratios of A and its partner (tier 1). Between Band 4 and Band 5 both sums
+    # stay: the ratios stay published. Without the band groups known, every ratio of a moved staff
+    # group is hidden.
+    bands = ("G|Band 4", "G|Band 5", "G|Band 6")
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 4": (60, 30, 15), "G|Band 5": (40, 3, 10), "G|Band 6": (20, 9, 5)},
+        "B": {"G|Band 4": (70, 35, 14), "G|Band 5": (50, 30, 10), "G|Band 6": (25, 10, 6)},
+        "C": {"G|Band 4": (65, 32, 16), "G|Band 5": (45, 35, 9), "G|Band 6": (30, 12, 7)},
+        "D": {"G|Band 4": (80, 50, 20), "G|Band 5": (80, 50, 20), "G|Band 6": (80, 50, 20)},
+    })
+    measures = pd.concat([zone.measures(), disparity_rows(zone)], ignore_index=True)
+    band_levels = {"G|Band 4": "lower", "G|Band 5": "lower", "G|Band 6": "middle"} if with_band_groups else None
+    result = apply_secondary_suppression(measures, zone.areas(), band_levels=band_levels)
+    moved_bands = {b for _, b, m in hidden(result, "secondary") if m.startswith("headcount_")}
+    ratios_hidden = {a for a, _, m in hidden(result, "secondary") if m.startswith("disparity_")}
+    assert_protected(result[result["breakdown"].isin([*bands, "G|all", "all"])], zone)
+    if with_band_groups:
+        assert moved_bands == {"G|Band 4", "G|Band 5"}
+        assert ratios_hidden == set()
+    else:
+        moved_trusts = {a for a, _, m in hidden(result, "secondary") if m.startswith("headcount_")}
+        assert ratios_hidden == moved_trusts | {"A"}
