@@ -10,10 +10,10 @@ from tests.conftest import copy_of
 from wres.dbt import run_dbt
 
 MODEL = "int_indicator_measures_secondary_suppressed"
-# WRES 2017 and 2018, indicator 1, trust RAA, all staff: 35 white in 2017 (code A) and 130 in 2018
-# (40 + 50 + 30 + 10, its revised return)
-# are published: no small count forces them out.
-CELL = "indicator = 1 and level = 'trust' and area_code = 'RAA' and breakdown = 'all' and measure = 'headcount_white'"
+# WRES 2017 and 2018, indicator 1, trust RAA, all staff of any ethnicity: 65 in 2017 (35 white, 25 BME,
+# 5 unknown) and 251 in 2018 (130 white, 104 BME, 17 unknown: its revised return) are published: no
+# protection needs them.
+CELL = "indicator = 1 and level = 'trust' and area_code = 'RAA' and breakdown = 'all' and measure = 'headcount_total'"
 
 
 def cell(settings, year):
@@ -41,16 +41,16 @@ def fake_release_hiding_the_cell(settings, year):
 
 def test_a_cell_an_earlier_release_hid_stays_hidden_and_only_build_years_are_recomputed(handmade, tmp_path):
     settings = copy_of(handmade.settings.raw_dir.parent, tmp_path, parts=("raw", "warehouse"))
-    assert cell(settings, 2017) == (35.0, None)
-    assert cell(settings, 2018) == (130.0, None)
+    assert cell(settings, 2017) == (65.0, None)
+    assert cell(settings, 2018) == (251.0, None)
 
     fake_release_hiding_the_cell(settings, 2017)
     fake_release_hiding_the_cell(settings, 2018)
     result = run_dbt(["build", "--select", MODEL], settings, capture=True, build_years=[2018])
     assert result.returncode == 0, result.stdout[-4000:]
-    assert cell(settings, 2018) == (130.0, "secondary")  # hidden before: hidden again
-    assert cell(settings, 2017) == (35.0, None)  # not in build_years: its rows are kept as they were
+    assert cell(settings, 2018) == (251.0, "secondary")  # hidden before: hidden again
+    assert cell(settings, 2017) == (65.0, None)  # not in build_years: its rows are kept as they were
 
     result = run_dbt(["build", "--select", MODEL, "--full-refresh"], settings, capture=True)
     assert result.returncode == 0, result.stdout[-4000:]
-    assert cell(settings, 2017) == (35.0, "secondary")
+    assert cell(settings, 2017) == (65.0, "secondary")

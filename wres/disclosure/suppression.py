@@ -59,7 +59,8 @@ DISPARITY = {"disparity_lower_to_middle": ("lower", "middle"), "disparity_middle
 VALUE_CAP = 10**6 - 1
 TIER_WEIGHT = {1: 10**12, 2: 10**9, 3: 10**6}
 WEIGHT_OF_TIER = np.array([0, *TIER_WEIGHT.values()], dtype=np.int64)
-BLOCKED = 10**15          # a cell that cannot be a partner
+ZERO = 10**14             # a zero: only when nothing else keeps a cell from being determined
+BLOCKED = 10**17          # a cell that cannot be a partner
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,10 @@ class Table:
         if self.tier is None:
             self.tier = tiers(self.frame)
         self.value = self.frame["value"].to_numpy(dtype=float)
+        # A withheld trust's values may be given away by area totals: no protection may rest on them.
         self.withheld = (self.frame["suppression_reason"] == "declaration<80%").to_numpy()
+        self.known = self.blocked.copy()   # what a reader has whatever this release does
+        self.blocked |= self.withheld
 
     def hide(self, rows: np.ndarray) -> None:
         rows = rows[rows >= 0]
@@ -158,8 +162,7 @@ def prepare(measures: pd.DataFrame, previous: pd.DataFrame | None, trust_areas: 
     reason = frame["suppression_reason"]
     hidden = reason.notna().to_numpy().copy()
     sensitive = np.array(frame["is_sensitive"].fillna(False).astype(bool).to_numpy() & hidden)
-    # A withheld trust's values may be given away by area totals: no protection may rest on them.
-    blocked = np.array(frame["level"] == "england") | (reason == "declaration<80%").to_numpy()
+    blocked = np.array(frame["level"] == "england")
     secondary = np.zeros(len(frame), dtype=bool)
     if previous is not None and not previous.empty:
         known = frame[KEY + ["value"]].merge(previous[KEY + ["value"]], on=KEY, how="left",
@@ -407,14 +410,16 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
                 slab_of = None
                 continue
             # No move reaches both 0 and T (England's own figure below T, say): the audit reports the
-            # cell. Still hide the cheapest move through non-zero cells, so that it is not determined.
-            usable = {s: np.where(values >= 1, cost, float(BLOCKED)) for s in (1, -1)}
+            # cell. Still hide the cheapest move, through non-zero cells where one will do, so that it
+            # is not determined exactly.
+            # Withheld trusts' cells may serve here: the exact audit does not take them as known.
+            relaxed_cost = np.where(withheld & ~table.known[grid.clip(min=0)], 0.0, cost)
+            relaxed_cost = np.where(values >= 1, relaxed_cost,
+                                    np.where(values == 0, relaxed_cost + ZERO, float(BLOCKED)))
+            usable = {s: relaxed_cost for s in (1, -1)}
             relaxed = _signed_slabs(usable, b_matrices, p_matrices)
             totals = sum((a_matrices[s] @ relaxed[s].reshape(len(relaxed[s]), -1)) for s in (1, -1))
             totals = totals.reshape(len(a_options), len(b_options), -1)
-            if withheld[a0, b0, p0]:
-                mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= 1), 0.0, float(BLOCKED)) for s in (1, -1)}
-                totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - relaxed[1][a0])[None, :, :]
             ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
             slab_of = None
             if totals[ia, ib, ip] >= BLOCKED:
@@ -561,8 +566,10 @@ def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int
     row_of_area[units.area] = np.arange(len(units.area))
     count = np.full(areas.size + 1, -1.0)
     count[units.area] = np.nan_to_num(units.count, nan=-1.0)
-    targets = [u for u in range(len(units.area)) if table.sensitive[units.anchor[u]]
-               and 1 <= units.count[u] < threshold]
+    # A sensitive unit whose own count is 0 or at least T (a rate of 0 from a small base, indicator
+    # 7's legacy figure from fewer respondents than the current one) cannot be certified here: it is
+    # kept from being determined exactly and the audit reports it.
+    targets = [u for u in range(len(units.area)) if table.sensitive[units.members[u]].any()]
     for u in targets:
         a0 = int(units.area[u])
         options = areas.options(a0)
@@ -570,24 +577,30 @@ def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int
             continue
         cost = np.full(areas.size + 1, float(BLOCKED))
         cost[-1] = 0.0
+        withheld = np.zeros(areas.size + 1, dtype=bool)
         for v, a in enumerate(units.area.tolist()):
-            if table.blocked[units.anchor[v]]:
+            withheld[a] = table.withheld[units.anchor[v]] and not table.known[units.anchor[v]]
+            if table.known[units.anchor[v]]:
                 continue
             shown = units.dependents[v][~table.hidden[units.dependents[v]]]
             cost[a] = 0.0 if not len(shown) else float(
                 WEIGHT_OF_TIER[table.tier[shown].min()] + min(count[a], VALUE_CAP))
-        cost[a0] = 0.0  # the target itself
+        relaxed = cost.copy()
+        cost[withheld] = float(BLOCKED)   # a withheld trust's values protect no one
+        cost[a0] = relaxed[a0] = 0.0      # the target itself
         least = bounds(units.count[u], threshold)
         signs = area_signs(options.shape[1])
         usable = {s: np.where(count >= least[s], cost, float(BLOCKED)) for s in (1, -1)}
         usable[1][-1] = usable[-1][-1] = 0.0
         totals = sum(usable[s][np.where(signs == s, options, -1)].sum(axis=1) for s in (1, -1))
         best = int(np.argmin(totals))
-        certified = totals[best] < BLOCKED
+        certified = totals[best] < BLOCKED and 1 <= units.count[u] < threshold
         if not certified:
             # No move reaches both 0 and T (England's own count below T, say): the audit reports the
-            # cell. Still hide the cheapest move through non-zero counts, so that it is not determined.
-            relaxed = np.where(count >= 1, cost, float(BLOCKED))
+            # cell. Still hide the cheapest move, through non-zero counts where one will do, so that
+            # it is not determined exactly.
+            # Withheld trusts' counts may serve here: the exact audit does not take them as known.
+            relaxed = np.where(count >= 1, relaxed, np.where(count == 0, relaxed + ZERO, float(BLOCKED)))
             relaxed[-1] = 0.0
             totals = relaxed[options].sum(axis=1)
             best = int(np.argmin(totals))
