@@ -318,11 +318,12 @@ def _signed_slabs(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: d
     slabs = {}
     for sa in (1, -1):
         total = 0.0
-        for sb, b_matrix in b_matrices.items():
+        for sb in (1, -1):
+            b_matrix = sparse.csr_matrix(b_matrices[sb])   # two to four breakdowns an option
             for sp in (1, -1):
                 x = by_part[(sa * sb * sp, sp)]
                 total = total + (b_matrix @ np.moveaxis(x, 1, 0).reshape(x.shape[1], -1)).reshape(
-                    len(b_matrix), x.shape[0], -1)
+                    b_matrix.shape[0], x.shape[0], -1)
         slabs[sa] = np.concatenate([total.transpose(1, 0, 2), np.zeros((1, *total.shape[::2]))])
     return slabs
 
@@ -367,7 +368,8 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
     # One (breakdown, part, value) at a time: the cost of each (area, breakdown option, part option)
     # is computed once as matrix products and then kept current as cells are hidden.
     order = np.lexsort((targets[:, 0], target_values, targets[:, 2], targets[:, 1])) if len(targets) else []
-    slab_of = None
+    slab_of, current = None, (None, None, None, None)
+    where_of = {int(row): (i, j, q) for (i, j, q), row in np.ndenumerate(grid) if row >= 0}
     for k in list(order):
         a0, b0, p0 = targets[k].tolist()
         least = bounds(target_values[k], threshold)
@@ -389,6 +391,7 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             usable = {s: np.where(values >= least[s], cost, float(BLOCKED)) for s in (1, -1)}
             slabs = _signed_slabs(usable, b_matrices, p_matrices)
             slab_of = (b0, p0, target_values[k])
+            current = (slabs, b_matrices, p_matrices, least)
         totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
         totals = totals.reshape(len(a_options), len(b_options), -1)
         totals = totals + np.outer(b_surcharge, part_moves_groups[p0])[None, :, :]
@@ -404,10 +407,7 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
                 hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
                                               a_matrices, b_options, b_matrices, b_surcharge)
             if hidden_rows is not None:
-                for row in hidden_rows:
-                    area, bd, part = np.unravel_index(int(np.flatnonzero(grid.ravel() == row)[0]), grid.shape)
-                    cost[area, bd, part] = float(table.base_cost(np.array([row]))[0])
-                slab_of = None
+                _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
                 continue
             # No move reaches both 0 and T (England's own figure below T, say): the audit reports the
             # cell. Still hide the cheapest move, through non-zero cells where one will do, so that it
@@ -421,7 +421,6 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             totals = sum((a_matrices[s] @ relaxed[s].reshape(len(relaxed[s]), -1)) for s in (1, -1))
             totals = totals.reshape(len(a_options), len(b_options), -1)
             ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
-            slab_of = None
             if totals[ia, ib, ip] >= BLOCKED:
                 continue
         move, block = [], []
@@ -440,18 +439,24 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         else:
             table.uncertified.append(move)
             table.hide(np.array([r for r, _ in move], dtype=np.int64))
-        for area, bd, part, _ in block:
-            new_cost = float(table.base_cost(grid[area, bd, part][None])[0])
-            delta = new_cost - cost[area, bd, part]
-            cost[area, bd, part] = new_cost
-            if not delta:
-                continue
-            # Keep the current slabs in step: the cell now costs 0 wherever its value meets the bound.
-            for sa in (1, -1):
-                for sb in (1, -1):
-                    for sp in (1, -1):
-                        if values[area, bd, part] >= least[sa * sb * sp]:
-                            slabs[sa][area] += delta * np.outer(b_matrices[sb][:, bd], p_matrices[sp][:, part])
+        _keep_current(table, grid, values, cost, current, [cell[:3] for cell in block])
+
+
+def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
+    """After cells are hidden: their cost (0 where they may be partners) and the current slabs, so
+    that the slabs need not be computed again."""
+    slabs, b_matrices, p_matrices, least = current
+    for area, bd, part in cells:
+        new_cost = float(table.base_cost(grid[area, bd, part][None])[0])
+        delta = new_cost - cost[area, bd, part]
+        cost[area, bd, part] = new_cost
+        if not delta or slabs is None:
+            continue
+        for sa in (1, -1):
+            for sb in (1, -1):
+                for sp in (1, -1):
+                    if values[area, bd, part] >= least[sa * sb * sp]:
+                        slabs[sa][area] += delta * np.outer(b_matrices[sb][:, bd], p_matrices[sp][:, part])
 
 
 def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
@@ -634,25 +639,28 @@ def hidden_rates(frame: pd.DataFrame) -> pd.DataFrame:
 def moved_band_groups(table: Table, band_levels: dict[str, str] | None) -> set[tuple]:
     """(wres_year, level, area_code, staff group, band group) whose white or BME sum some move changes;
     band group None for every band group of the staff group when the band groups are not known."""
+    moves = table.moves
+    if not moves:
+        return set()
     f = table.frame
-    out = set()
-    for move in table.moves:
-        delta: dict[tuple, int] = {}
-        for row, sign in move:
-            if f.at[row, "indicator"] != 1 or f.at[row, "measure"] not in ("headcount_white", "headcount_bme"):
-                continue
-            breakdown = f.at[row, "breakdown"]
-            if "|" not in breakdown or breakdown.endswith("|all"):
-                continue
-            group = breakdown.split("|", 1)[0]
-            level = band_levels.get(breakdown) if band_levels is not None else None
-            if band_levels is not None and level not in BAND_LEVELS:
-                continue
-            key = (int(f.at[row, "wres_year"]), f.at[row, "level"], f.at[row, "area_code"], group, level,
-                   f.at[row, "measure"])
-            delta[key] = delta.get(key, 0) + sign
-        out |= {key[:5] for key, d in delta.items() if d or band_levels is None}
-    return out
+    cells = pd.DataFrame([(k, row, sign) for k, move in enumerate(moves) for row, sign in move],
+                         columns=["move", "row", "sign"])
+    rows = f.loc[cells["row"], ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]]
+    cells = pd.concat([cells, rows.reset_index(drop=True)], axis=1)
+    banded = cells[(cells["indicator"] == 1) & cells["measure"].isin(["headcount_white", "headcount_bme"])
+                   & cells["breakdown"].str.contains("|", regex=False) & ~cells["breakdown"].str.endswith("|all")]
+    banded = banded.assign(group=banded["breakdown"].str.split("|", n=1).str[0],
+                           band_level=banded["breakdown"].map(band_levels) if band_levels is not None else None)
+    if band_levels is not None:
+        banded = banded[banded["band_level"].isin(BAND_LEVELS)]
+        keys = ["move", "wres_year", "level", "area_code", "group", "band_level", "measure"]
+        net = banded.groupby(keys, sort=False)["sign"].sum()
+        changed = net[net != 0].reset_index()
+    else:
+        changed = banded
+    return set(zip(changed["wres_year"].astype(int).tolist(), changed["level"].tolist(),
+                   changed["area_code"].tolist(), changed["group"].tolist(),
+                   changed["band_level"].tolist() if band_levels is not None else [None] * len(changed)))
 
 
 def hide_derived(table: Table, hidden_rates_before: pd.DataFrame | None = None,
