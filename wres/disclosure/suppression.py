@@ -382,8 +382,9 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         if a0 not in area_cache:
             options = areas.options(a0)
             signs = area_signs(options.shape[1])
-            area_cache[a0] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)})
-        a_options, a_matrices = area_cache[a0]
+            area_cache[a0] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)},
+                              (options >= 0).sum(axis=1).astype(float))
+        a_options, a_matrices, a_count = area_cache[a0]
         if not len(b_options) or not len(a_options):
             continue
         p_matrices = part_matrices[p0]
@@ -394,7 +395,8 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             current = (slabs, b_matrices, p_matrices, least)
         totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
         totals = totals.reshape(len(a_options), len(b_options), -1)
-        totals = totals + np.outer(b_surcharge, part_moves_groups[p0])[None, :, :]
+        # A move that changes band-group sums hides the disparity ratios of every area it moves.
+        totals = totals + a_count[:, None, None] * np.outer(b_surcharge, part_moves_groups[p0])[None, :, :]
         if withheld[a0, b0, p0]:
             # A withheld trust's cells protect no one else, but its own sensitive cell moves with them.
             mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= least[s]), 0.0, float(BLOCKED)) for s in (1, -1)}
@@ -405,7 +407,7 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             hidden_rows = None
             if p0 == PARTS.index("total"):
                 hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
-                                              a_matrices, b_options, b_matrices, b_surcharge)
+                                              a_matrices, b_options, b_matrices, b_surcharge, a_count)
             if hidden_rows is not None:
                 _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
                 continue
@@ -445,22 +447,26 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
 def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
     """After cells are hidden: their cost (0 where they may be partners) and the current slabs, so
     that the slabs need not be computed again."""
+    if not cells:
+        return
     slabs, b_matrices, p_matrices, least = current
-    for area, bd, part in cells:
-        new_cost = float(table.base_cost(grid[area, bd, part][None])[0])
-        delta = new_cost - cost[area, bd, part]
-        cost[area, bd, part] = new_cost
-        if not delta or slabs is None:
-            continue
+    index = tuple(np.array(cells, dtype=np.int64).T)
+    new_cost = table.base_cost(grid[index]).astype(float)
+    delta = new_cost - cost[index]
+    cost[index] = new_cost
+    if slabs is None:
+        return
+    for k in np.flatnonzero(delta).tolist():
+        area, bd, part = (int(x[k]) for x in index)
         for sa in (1, -1):
             for sb in (1, -1):
                 for sp in (1, -1):
                     if values[area, bd, part] >= least[sa * sb * sp]:
-                        slabs[sa][area] += delta * np.outer(b_matrices[sb][:, bd], p_matrices[sp][:, part])
+                        slabs[sa][area] += delta[k] * np.outer(b_matrices[sb][:, bd], p_matrices[sp][:, part])
 
 
 def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
-                    a_options, a_matrices, b_options, b_matrices, b_surcharge) -> list[int] | None:
+                    a_options, a_matrices, b_options, b_matrices, b_surcharge, a_count) -> list[int] | None:
     """A small total whose parts are each smaller than it (3 white and 2 BME make 5) cannot go down
     to 0 along one move: the part moved with it would go negative first. Down, it goes with each
     part p along that part's move (the total and p together, over one area and breakdown option)
@@ -487,7 +493,7 @@ def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld
         for sa in (1, -1):
             x = sum(by_sign[sa * sb] @ b_matrices[sb].T for sb in (1, -1))
             totals = totals + a_matrices[sa] @ np.vstack([x, np.zeros((1, x.shape[1]))])
-        totals = totals + b_surcharge[None, :] * any(PARTS[p] in ("white", "bme") for p in moved)
+        totals = totals + np.outer(a_count, b_surcharge) * any(PARTS[p] in ("white", "bme") for p in moved)
         ia, ib = np.unravel_index(int(np.argmin(totals)), totals.shape)
         if totals[ia, ib] < BLOCKED and (best is None or totals[ia, ib] < best[0]):
             best = (totals[ia, ib], q, ia, ib, moved)
