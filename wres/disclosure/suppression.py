@@ -408,6 +408,10 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             if p0 == PARTS.index("total"):
                 hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
                                               a_matrices, b_options, b_matrices, b_surcharge, a_count)
+            if hidden_rows is None:
+                hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold,
+                                        (a_options, a_matrices, a_count), (b_options, b_matrices, b_surcharge),
+                                        (part_options[p0], p_matrices, part_moves_groups[p0]))
             if hidden_rows is not None:
                 _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
                 continue
@@ -463,6 +467,88 @@ def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
                 for sp in (1, -1):
                     if values[area, bd, part] >= least[sa * sb * sp]:
                         slabs[sa][area] += delta[k] * np.outer(b_matrices[sb][:, bd], p_matrices[sp][:, part])
+
+
+CANDIDATES = 64   # the cheapest single moves a cell may combine, when no one of them is enough
+
+
+def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray) -> np.ndarray:
+    """Flat indexes of `totals` (area options x breakdown options x part options) worth combining, in
+    order of cost: the cheapest overall, and the cheapest through each first and each second trust of
+    the area options and through each breakdown option (a sum of small cells needs several of its
+    parts moved, each along its own option)."""
+    flat = totals.reshape(len(totals), -1)
+    row_best = flat.argmin(axis=1)
+    row_cost = flat[np.arange(len(flat)), row_best]
+    picks = list(np.argsort(totals.ravel(), kind="stable")[:CANDIDATES])
+    for column in (0, 1):
+        keys = a_options[:, column]
+        for key in np.unique(keys).tolist():
+            rows = np.flatnonzero(keys == key)
+            row = rows[np.argmin(row_cost[rows])]
+            picks.append(row * flat.shape[1] + row_best[row])
+    by_breakdown = totals.transpose(1, 0, 2).reshape(totals.shape[1], -1)
+    for b, best in enumerate(by_breakdown.argmin(axis=1).tolist()):
+        ia, ip = np.unravel_index(best, (totals.shape[0], totals.shape[2]))
+        picks.append(np.ravel_multi_index((ia, b, ip), totals.shape))
+    picks = np.unique(np.array(picks, dtype=np.int64))
+    picks = picks[totals.ravel()[picks] < BLOCKED]
+    return picks[np.lexsort((picks, totals.ravel()[picks]))][:4 * CANDIDATES]
+
+
+def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, withheld, threshold: int,
+              area_dim, breakdown_dim, part_dim) -> list[int] | None:
+    """When no single move both empties the target and fills it to T (a 1 in Band 8d of a trust
+    whose other senior bands hold 2 or 3 each), several moves can: down, each taken as many steps
+    as its cells moved the target's way allow, until the target is at 0; up, likewise with the
+    cells moved the other way, until it is at T. The moves are the cheapest of all (every cell at
+    least 1), tried in order of cost. Records the certificate; returns the rows it hides."""
+    a0, b0, p0 = target
+    a_options, a_matrices, a_count = area_dim
+    b_options, b_matrices, b_surcharge = breakdown_dim
+    p_options, p_matrices, p_groups = part_dim
+    usable = np.where(values >= 1, cost, float(BLOCKED))
+    slabs = _signed_slabs({1: usable, -1: usable}, b_matrices, p_matrices)
+    totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
+    totals = totals.reshape(len(a_options), len(b_options), -1)
+    totals = totals + a_count[:, None, None] * np.outer(b_surcharge, p_groups)[None, :, :]
+    if withheld[a0, b0, p0]:
+        mine = np.where(values[a0] >= 1, 0.0, float(BLOCKED))
+        totals = totals + (_one_area_slab({1: mine, -1: mine}, b_matrices, p_matrices, 1) - slabs[1][a0])[None]
+    order = _diverse_candidates(totals, a_options)
+    candidates = []
+    for flat in order.tolist():
+        ia, ib, ip = np.unravel_index(flat, totals.shape)
+        cells = [(area, bd, part, sa * sb * sp)
+                 for area, sa in zip(a_options[ia].tolist(), area_signs(a_options.shape[1]).tolist()) if area >= 0
+                 for bd, sb in b_options[ib] if bd >= 0 for part, sp in p_options[ip]]
+        candidates.append(cells)
+    v0 = values[a0, b0, p0]
+    steps = {}
+    for direction, need in ((-1, v0), (1, threshold - v0)):
+        virtual: dict[tuple, float] = {}
+        remaining = need
+        while remaining > 0:
+            best = None
+            for k, cells in enumerate(candidates):
+                room = min((virtual.get(c[:3], values[c[:3]]) for c in cells
+                            if c[3] * direction < 0 and c[:3] != target), default=np.inf)
+                if room >= min(1, remaining) and (best is None or room >= remaining > best[1]):
+                    best = (k, room)
+                    if room >= remaining:
+                        break
+            if best is None:
+                return None
+            k, room = best
+            step = min(room, remaining)
+            for c in candidates[k]:
+                virtual[c[:3]] = virtual.get(c[:3], values[c[:3]]) + direction * c[3] * step
+            steps.setdefault(k, [0.0, 0.0])[0 if direction < 0 else 1] += direction * step
+            remaining -= step
+    used = sorted(steps)
+    moves = [[(int(grid[c[:3]]), c[3]) for c in candidates[k]] for k in used]
+    table.protect(int(grid[target]), moves, threshold, [steps[k][0] for k in used], [steps[k][1] for k in used])
+    return sorted({r for m in moves for r, _ in m})
 
 
 def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
