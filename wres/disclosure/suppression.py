@@ -403,15 +403,23 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - slabs[1][a0])[None, :, :]
         ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
         certified = totals[ia, ib, ip] < BLOCKED
+        dims = ((a_options, a_matrices, a_count), (b_options, b_matrices, b_surcharge),
+                (part_options[p0], p_matrices, part_moves_groups[p0]))
+        if TIER_WEIGHT[1] <= totals[ia, ib, ip] < BLOCKED:
+            # The one move would cost a headline figure (a disparity ratio, say): several moves that
+            # cost none are better.
+            hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims,
+                                    ceiling=TIER_WEIGHT[1])
+            if hidden_rows is not None:
+                _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
+                continue
         if not certified:
             hidden_rows = None
             if p0 == PARTS.index("total"):
                 hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
                                               a_matrices, b_options, b_matrices, b_surcharge, a_count)
             if hidden_rows is None:
-                hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold,
-                                        (a_options, a_matrices, a_count), (b_options, b_matrices, b_surcharge),
-                                        (part_options[p0], p_matrices, part_moves_groups[p0]))
+                hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims)
             if hidden_rows is not None:
                 _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
                 continue
@@ -472,11 +480,12 @@ def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
 CANDIDATES = 64   # the cheapest single moves a cell may combine, when no one of them is enough
 
 
-def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray) -> np.ndarray:
+def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray, ceiling: float) -> np.ndarray:
     """Flat indexes of `totals` (area options x breakdown options x part options) worth combining, in
     order of cost: the cheapest overall, and the cheapest through each first and each second trust of
     the area options and through each breakdown option (a sum of small cells needs several of its
     parts moved, each along its own option)."""
+    totals = np.where(totals < ceiling, totals, np.inf)
     flat = totals.reshape(len(totals), -1)
     row_best = flat.argmin(axis=1)
     row_cost = flat[np.arange(len(flat)), row_best]
@@ -492,17 +501,18 @@ def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray) -> np.ndarray
         ia, ip = np.unravel_index(best, (totals.shape[0], totals.shape[2]))
         picks.append(np.ravel_multi_index((ia, b, ip), totals.shape))
     picks = np.unique(np.array(picks, dtype=np.int64))
-    picks = picks[totals.ravel()[picks] < BLOCKED]
+    picks = picks[totals.ravel()[picks] < ceiling]
     return picks[np.lexsort((picks, totals.ravel()[picks]))][:4 * CANDIDATES]
 
 
 def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, withheld, threshold: int,
-              area_dim, breakdown_dim, part_dim) -> list[int] | None:
+              area_dim, breakdown_dim, part_dim, ceiling: float = BLOCKED) -> list[int] | None:
     """When no single move both empties the target and fills it to T (a 1 in Band 8d of a trust
     whose other senior bands hold 2 or 3 each), several moves can: down, each taken as many steps
     as its cells moved the target's way allow, until the target is at 0; up, likewise with the
     cells moved the other way, until it is at T. The moves are the cheapest of all (every cell at
-    least 1), tried in order of cost. Records the certificate; returns the rows it hides."""
+    least 1) below `ceiling`, tried in order of cost. Records the certificate; returns the rows it
+    hides, or None when they cannot do it."""
     a0, b0, p0 = target
     a_options, a_matrices, a_count = area_dim
     b_options, b_matrices, b_surcharge = breakdown_dim
@@ -515,7 +525,7 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
     if withheld[a0, b0, p0]:
         mine = np.where(values[a0] >= 1, 0.0, float(BLOCKED))
         totals = totals + (_one_area_slab({1: mine, -1: mine}, b_matrices, p_matrices, 1) - slabs[1][a0])[None]
-    order = _diverse_candidates(totals, a_options)
+    order = _diverse_candidates(totals, a_options, ceiling)
     candidates = []
     for flat in order.tolist():
         ia, ib, ip = np.unravel_index(flat, totals.shape)
