@@ -492,10 +492,10 @@ def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray, ceiling: floa
     picks = list(np.argsort(totals.ravel(), kind="stable")[:CANDIDATES])
     for column in (0, 1):
         keys = a_options[:, column]
-        for key in np.unique(keys).tolist():
-            rows = np.flatnonzero(keys == key)
-            row = rows[np.argmin(row_cost[rows])]
-            picks.append(row * flat.shape[1] + row_best[row])
+        ranked = np.lexsort((np.arange(len(keys)), row_cost, keys))     # by key, then cost
+        _, first = np.unique(keys[ranked], return_index=True)
+        rows = ranked[first]                                            # the cheapest row of each key
+        picks.extend((rows * flat.shape[1] + row_best[rows]).tolist())
     by_breakdown = totals.transpose(1, 0, 2).reshape(totals.shape[1], -1)
     for b, best in enumerate(by_breakdown.argmin(axis=1).tolist()):
         ia, ip = np.unravel_index(best, (totals.shape[0], totals.shape[2]))
@@ -526,39 +526,58 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
         mine = np.where(values[a0] >= 1, 0.0, float(BLOCKED))
         totals = totals + (_one_area_slab({1: mine, -1: mine}, b_matrices, p_matrices, 1) - slabs[1][a0])[None]
     order = _diverse_candidates(totals, a_options, ceiling)
-    candidates = []
-    for flat in order.tolist():
-        ia, ib, ip = np.unravel_index(flat, totals.shape)
-        cells = [(area, bd, part, sa * sb * sp)
-                 for area, sa in zip(a_options[ia].tolist(), area_signs(a_options.shape[1]).tolist()) if area >= 0
-                 for bd, sb in b_options[ib] if bd >= 0 for part, sp in p_options[ip]]
-        candidates.append(cells)
-    v0 = values[a0, b0, p0]
-    steps = {}
-    for direction, need in ((-1, v0), (1, threshold - v0)):
-        virtual: dict[tuple, float] = {}
+    if not len(order):
+        return None
+    ia, ib, ip = np.unravel_index(order, totals.shape)
+    # Every candidate's cells at once: (candidates, areas x breakdowns x parts), -1 where there is none.
+    b_cells, b_signs = _padded(b_options)
+    p_cells, p_signs = _padded(p_options)
+    a_cells = a_options[ia]
+    shape = (len(order), a_cells.shape[1], b_cells.shape[1], p_cells.shape[1])
+    a_, b_, p_ = (np.broadcast_to(x, shape) for x in (a_cells[:, :, None, None], b_cells[ib][:, None, :, None],
+                                                      p_cells[ip][:, None, None, :]))
+    valid = ((a_ >= 0) & (b_ >= 0) & (p_ >= 0)).reshape(len(order), -1)
+    index = np.where(valid, np.ravel_multi_index((a_.clip(min=0), b_.clip(min=0), p_.clip(min=0)), grid.shape)
+                     .reshape(len(order), -1), -1)
+    signs = (area_signs(a_cells.shape[1])[None, :, None, None] * b_signs[ib][:, None, :, None]
+             * p_signs[ip][:, None, None, :]).reshape(len(order), -1)
+    target_flat = int(np.ravel_multi_index(target, grid.shape))
+    flat_values = values.ravel()
+    v0 = values[target]
+    steps = np.zeros((len(order), 2))
+    for side, (direction, need) in enumerate(((-1, v0), (1, threshold - v0))):
+        virtual = flat_values.copy()
+        lowered = valid & (signs * direction < 0) & (index != target_flat)
         remaining = need
         while remaining > 0:
-            best = None
-            for k, cells in enumerate(candidates):
-                room = min((virtual.get(c[:3], values[c[:3]]) for c in cells
-                            if c[3] * direction < 0 and c[:3] != target), default=np.inf)
-                if room >= min(1, remaining) and (best is None or room >= remaining > best[1]):
-                    best = (k, room)
-                    if room >= remaining:
-                        break
-            if best is None:
+            room = np.where(lowered, virtual[index.clip(min=0)], np.inf).min(axis=1)
+            whole = np.flatnonzero(room >= remaining)
+            some = np.flatnonzero(room >= 1)
+            if not len(some):
                 return None
-            k, room = best
-            step = min(room, remaining)
-            for c in candidates[k]:
-                virtual[c[:3]] = virtual.get(c[:3], values[c[:3]]) + direction * c[3] * step
-            steps.setdefault(k, [0.0, 0.0])[0 if direction < 0 else 1] += direction * step
+            k = int(whole[0]) if len(whole) else int(some[0])   # candidates are in order of cost
+            step = min(room[k], remaining)
+            np.add.at(virtual, index[k][valid[k]], direction * signs[k][valid[k]] * step)
+            steps[k, side] += direction * step
             remaining -= step
-    used = sorted(steps)
-    moves = [[(int(grid[c[:3]]), c[3]) for c in candidates[k]] for k in used]
-    table.protect(int(grid[target]), moves, threshold, [steps[k][0] for k in used], [steps[k][1] for k in used])
+    used = np.flatnonzero(steps.any(axis=1)).tolist()
+    rows = grid.ravel()
+    moves = [[(int(rows[i]), int(sign)) for i, sign in zip(index[k][valid[k]].tolist(), signs[k][valid[k]].tolist())]
+             for k in used]
+    table.protect(int(grid[target]), moves, threshold, [float(steps[k, 0]) for k in used],
+                  [float(steps[k, 1]) for k in used])
     return sorted({r for m in moves for r, _ in m})
+
+
+def _padded(options: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Options (lists of (index, sign)) as two arrays padded with -1 (index) and 0 (sign)."""
+    width = max(len(o) for o in options)
+    cells = np.full((len(options), width), -1, dtype=np.int64)
+    signs = np.zeros((len(options), width), dtype=np.int64)
+    for k, option in enumerate(options):
+        for j, (i, sign) in enumerate(option):
+            cells[k, j], signs[k, j] = i, sign
+    return cells, signs
 
 
 def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
