@@ -45,10 +45,10 @@ def test_a_trust_page_shows_hidden_values_as_suppressed_with_their_reason(releas
     # 5 of its 15 white respondents reported harassment from the public: 33.33%.
     assert cell(rbb, "5 Harassment (public)", "pct_white") == "33.33"
     rcc = page(released, "trusts/RCC.html")
-    # RCC declares the ethnicity of 10 of its 15 staff: withheld. Its declaration rate would stay
-    # published, but it is computed from 5 unknown staff, a count of 1-7.
+    # RCC declares the ethnicity of 10 of its 15 staff: withheld. Its declaration rate stays
+    # published (its 5 unknown staff disclose no one's ethnicity): 10 / 15 = 66.67%.
     assert cell(rcc, "1 Workforce", "pct_bme") == "suppressed (declaration&lt;80%)"
-    assert cell(rcc, "1 Workforce", "declaration_rate") == "suppressed (count 1-7)"
+    assert cell(rcc, "1 Workforce", "declaration_rate") == "66.67"
     assert cell(rcc, "1 Workforce", "headcount_total") == "suppressed (declaration&lt;80%)"
 
 
@@ -89,9 +89,10 @@ def test_the_indicator_1_page_shows_each_staff_group_by_band_and_its_disparity_r
     # Disparity ratios, white lower (bands 1-5) 50, middle (6-7) 30, upper (8a+) 10; BME 60, 12, 2:
     # lower to middle (30/50)/(12/60) = 3, middle to upper (10/30)/(2/12) = 2, lower to upper (10/50)/(2/60) = 6.
     assert "<tr><td>England</td><td>3.00</td><td>2.00</td><td>6.00</td></tr>" in clinical
-    # London is RAA alone: its 2 BME staff in band 8a are a count of 1-7, and the ratios built on them hidden.
+    # London is RAA alone: its 2 BME staff in band 8a are a count of 1-7, and the ratios built on them
+    # hidden; lower to middle (3.00) uses no small count and no move changes its sums: published.
     assert ("<tr><td>London</td><td>50.00</td><td>27.27</td><td>suppressed (count 1-7)</td></tr>") in clinical
-    assert "<tr><td>London</td><td>suppressed (secondary)</td><td>suppressed (count 1-7)</td>" \
+    assert "<tr><td>London</td><td>3.00</td><td>suppressed (count 1-7)</td>" \
            "<td>suppressed (count 1-7)</td></tr>" in clinical
     non_clinical = section(html, "Non-clinical")
     # Band 2: RAA 30 BME of 75 and RBB 6 of 80 (its return): 36 of 155 = 23.23%. No band 6-7 staff: no ratio.
