@@ -685,9 +685,12 @@ def _sensitive_unit_members(table: Table, units: Units) -> None:
             table.hide(np.asarray(rows))
 
 
-def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int) -> None:
+def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int, certify: bool = True) -> None:
     """Protect each sensitive unit with a move along areas only: two trusts and their differing areas,
-    every unit the move shifts keeping a count at or above its bound (see `bounds`)."""
+    every unit the move shifts keeping a count at or above its bound (see `bounds`). With `certify`
+    false the move is made but no certificate written: a survey move shifts respondents with each
+    trust's percentage fixed, which a published area percentage pooling both trusts, or England's
+    weighted mean, need not allow, so such a move is no proof."""
     row_of_area = np.full(areas.size, -1, dtype=np.int64)
     row_of_area[units.area] = np.arange(len(units.area))
     count = np.full(areas.size + 1, -1.0)
@@ -720,8 +723,8 @@ def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int
         usable[1][-1] = usable[-1][-1] = 0.0
         totals = sum(usable[s][np.where(signs == s, options, -1)].sum(axis=1) for s in (1, -1))
         best = int(np.argmin(totals))
-        certified = totals[best] < BLOCKED and 1 <= units.count[u] < threshold
-        if not certified:
+        certified = certify and totals[best] < BLOCKED and 1 <= units.count[u] < threshold
+        if totals[best] >= BLOCKED:
             # No move reaches both 0 and T (England's own count below T, say): the audit reports the
             # cell. Still hide the cheapest move, through non-zero counts where one will do, so that
             # it is not determined exactly.
@@ -902,7 +905,7 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
                     continue
                 if indicator in SURVEY_INDICATORS:
                     _sensitive_unit_members(table, units)
-                protect_area_family(table, units, areas, threshold)
+                protect_area_family(table, units, areas, threshold, certify=indicator not in SURVEY_INDICATORS)
     hide_derived(table, hidden_rates_before, band_levels)
     out = f.copy()
     out.loc[table.secondary & out["suppression_reason"].isna().to_numpy(), "suppression_reason"] = SECONDARY
