@@ -388,3 +388,39 @@ def test_intervals_take_withheld_values_as_known_when_asked():
     # A's values known (R1's totals may give a withheld trust's away): B's Band 7 unknown is R1's 20
     # minus A's 11 = 9 = 6 + x, so x = 3 exactly.
     assert interval(published, zone, truth, cell, withheld_known=True) == (3.0, 3.0)
+
+
+# --- information loss ---------------------------------------------------------------------------
+
+def test_information_loss_counts_hidden_cells_by_reason_tier_and_level_and_the_headline_share():
+    from wres.disclosure.loss import information_loss
+
+    rows = [  # indicator, level, area, breakdown, measure, reason: tier by hand
+        (1, "trust", "A", "all", "headcount_bme", "secondary"),          # 1: indicator 1's all-staff row
+        (1, "trust", "A", "G|Band 5", "headcount_bme", "count 1-7"),     # 3: a trust's detail
+        (1, "region", "R1", "G|Band 5", "headcount_unknown", "secondary"),  # 2: a region's detail
+        (3, "trust", "A", "all", "relative_likelihood", "declaration<80%"),  # 1
+        (3, "trust", "A", "all", "rate_bme", "secondary"),               # 3
+        (5, "icb", "Q1", "all", "pct_bme", None),                        # 1, published
+        (9, "england", "ENG", "all", "gap_pp", None),                    # 1, published
+        (1, "trust", "B", "G", "disparity_lower_to_middle", None),       # 1, published
+        (1, "region", "R1", "G|Band 6", "headcount_white", None),        # 2, published
+    ]
+    release = pd.DataFrame(rows, columns=["indicator", "level", "area_code", "breakdown", "measure",
+                                          "suppression_reason"])
+    loss = information_loss(release)
+    assert loss["hidden"] == [
+        {"reason": "count 1-7", "tier": 3, "level": "trust", "cells": 1},
+        {"reason": "declaration<80%", "tier": 1, "level": "trust", "cells": 1},
+        {"reason": "secondary", "tier": 1, "level": "trust", "cells": 1},
+        {"reason": "secondary", "tier": 2, "level": "region", "cells": 1},
+        {"reason": "secondary", "tier": 3, "level": "trust", "cells": 1},
+    ]
+    # Five headline figures: three published, one withheld (primary), one secondary: 3/5, and 3/4 of
+    # those a primary reason does not hide.
+    assert loss["tier1"]["all"] == {"cells": 5, "published": 3, "hidden_primary": 1, "hidden_secondary": 1,
+                                    "share_published": 0.6, "share_published_of_not_primary": 0.75}
+    assert list(loss["tier1"]["by_level"]) == ["england", "icb", "trust"]
+    assert loss["tier1"]["by_level"]["trust"] == {"cells": 3, "published": 1, "hidden_primary": 1,
+                                                  "hidden_secondary": 1, "share_published": 0.3333,
+                                                  "share_published_of_not_primary": 0.5}
