@@ -95,9 +95,10 @@ def test_a_count_of_1_whose_partner_is_a_2_is_bounded_by_3_and_its_certificate_i
     cell = found.loc[("A", "G|Band 5", "headcount_bme")]
     assert not cell["is_derivable"]  # not determined exactly: only the interval shows the leak
     assert cell["is_unprotected"] and not cell["is_unprotectable"]
-    # Up to T = 8 the move takes t = 7 steps: A's unknown 2 - 7 = -5.
-    assert cell["protection"] == ("certificate invalid: 1:trust:A:G|Band 5:headcount_unknown (true value 2) goes "
-                                  "negative (-5) as the target goes up to 8: interval [0, ...] short of [0, 8]")
+    # Along the move A's unknown 2 - t stays >= 0 only up to t = 2: the 1 reaches 3, not 8, the
+    # interval the LP found.
+    assert cell["protection"] == ("certificate invalid: along it the cell reaches only [0, 3], short of [0, 8]: "
+                                  "1:trust:A:G|Band 5:headcount_unknown (true value 2) bounds it above")
     assert found["is_unprotected"].sum() == 3  # the 1 in each of the three breakdowns
 
 
@@ -165,10 +166,10 @@ def test_a_published_total_of_5_bounds_its_parts_and_no_move_through_them_reache
     found = audited(published, zone, truth, certificates({("A", "G|Band 5", "headcount_white"): [move]}))
     # The total itself is published: the plainest leak.
     assert found.loc[("A", "G|Band 5", "headcount_total"), "derivation"] == "the value is published"
-    # Up to 8 the white 3 takes t = 5: A's Band 5 BME 2 - 5 = -3.
+    # A's Band 5 BME 2 - t >= 0 stops the white 3 at t = 2: [0, 5] along the move, as the LP found.
     assert found.loc[("A", "G|Band 5", "headcount_white"), "protection"] == (
-        "certificate invalid: 1:trust:A:G|Band 5:headcount_bme (true value 2) goes negative (-3) as the target "
-        "goes up to 8: interval [0, ...] short of [0, 8]")
+        "certificate invalid: along it the cell reaches only [0, 5], short of [0, 8]: "
+        "1:trust:A:G|Band 5:headcount_bme (true value 2) bounds it above")
 
 
 def test_a_small_total_goes_down_with_each_part_along_its_own_move_and_up_along_one():
@@ -424,3 +425,36 @@ def test_information_loss_counts_hidden_cells_by_reason_tier_and_level_and_the_h
     assert loss["tier1"]["by_level"]["trust"] == {"cells": 3, "published": 1, "hidden_primary": 1,
                                                   "hidden_secondary": 1, "share_published": 0.3333,
                                                   "share_published_of_not_primary": 0.5}
+
+
+# --- event counts behind the rates of indicators 3 and 4 -----------------------------------------
+
+def test_a_rate_certificate_moves_event_counts_and_no_published_relative_likelihood():
+    from tests.test_disclosure import _rolling_rows
+
+    # A's BME rate 3.0 of 100 staff is 3 cases (count 1-7); B's 4.0 of 200 is 8. R1, Acute and
+    # England (A + B) publish 11 cases of 300. Moving a case from B to A keeps them: A's 3 reaches
+    # 0 and 8 while B's 8 goes from 11 to 3.
+    trusts = pd.DataFrame([dict(wres_year=YEAR, org_code=t, region_code="R1", trust_type="Acute") for t in "AB"])
+    truth = _rolling_rows(YEAR, {"A": (2.0, 3.0, 1.5), "B": (1.0, 4.0, 4.0), "R1": (4 / 3, 11 / 3, 2.75),
+                                 "Acute": (4 / 3, 11 / 3, 2.75), "ENG": (4 / 3, 11 / 3, 2.75)}, sensitive_bme=("A",))
+    move = [[3, "trust", "A", "all", "rate_bme", 1], [3, "trust", "B", "all", "rate_bme", -1]]
+    certs = pd.DataFrame([dict(wres_year=YEAR, indicator=3, level="trust", area_code="A", breakdown="all",
+                               measure="rate_bme", threshold=T, certificate=json.dumps({"moves": [move]}))])
+    ratios = {(t, "all", m) for t in "AB" for m in ("relative_likelihood", "relative_likelihood_as_published")}
+    hide = {("B", "all", "rate_bme")} | ratios
+    found = audit(release(truth, hide), trusts, truth, None, certs).set_index(["area_code", "measure"])
+    assert not found["is_unprotected"].any() and not found["is_derivable"].any()
+    # B's relative likelihood left published: its BME cases move, so it would change.
+    found = audit(release(truth, hide - {("B", "all", "relative_likelihood")}), trusts, truth, None, certs)
+    found = found.set_index(["area_code", "measure"])
+    assert found.loc[("A", "rate_bme"), "protection"] == (
+        "certificate invalid: changes the published 3:trust:B:all:relative_likelihood")
+    assert found.loc[("B", "relative_likelihood"), "is_derivable"]
+    # B with 4 cases (a rate of 2.0) cannot partner a 3: down to 8 - 3 = 5 it would need 5.
+    small = truth.copy()
+    small.loc[(small["area_code"] == "B") & (small["measure"] == "rate_bme"), "value"] = 2.0
+    found = audit(release(small, hide), trusts, small, None, certs).set_index(["area_code", "measure"])
+    assert found.loc[("A", "rate_bme"), "protection"] == (
+        "certificate invalid: along it the cell reaches only [0, 7], short of [0, 8]: "
+        "3:trust:B:all:rate_bme (true value 4) bounds it above")

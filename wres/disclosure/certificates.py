@@ -36,6 +36,7 @@ that trust's own withheld values (any move would rest on them).
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
@@ -279,6 +280,31 @@ class Checker:
                     changed += [(ind, lv, ac, "all", m) for m in RATIOS if (ind, lv, ac, "all", m) in self.shown]
         return changed
 
+    def check_interval(self, unit: tuple, deltas: dict[tuple, Fraction], threshold: int, v0: Fraction) -> None:
+        """One move, the target +1: along `x + t d` each moved count x0 with delta d stays >= 0 for
+        t >= -x0/d (d > 0) and t <= x0/-d (d < 0); the target then ranges over [v0 + t_low, v0 + t_high],
+        which must hold [0, T], that is t_low <= -v0 and t_high >= T - v0."""
+        lowest = highest = None   # (bound on t, the count that sets it, its true value)
+        for name, d in sorted(deltas.items(), key=lambda item: str(item[0])):
+            if name[0] not in ("hc", "ev", "n", "y"):
+                continue
+            x0 = self.true_value(name)
+            if x0 is None:
+                raise Invalid(f"moves {self._describe(name)}, whose true value is not known")
+            bound = -x0 / d
+            if d > 0 and (lowest is None or bound > lowest[0]):
+                lowest = (bound, name, x0)
+            if d < 0 and (highest is None or bound < highest[0]):
+                highest = (bound, name, x0)
+        t_low = lowest[0] if lowest else -math.inf
+        t_high = highest[0] if highest else math.inf
+        for short, (bound, name, x0), side in ((t_low > -v0, lowest or (0, None, 0), "below"),
+                                               (t_high < threshold - v0, highest or (0, None, 0), "above")):
+            if short:
+                reach = f"[{float(v0 + max(t_low, -v0)):g}, {float(v0 + min(t_high, threshold - v0)):g}]"
+                raise Invalid(f"along it the cell reaches only {reach}, short of [0, {threshold}]: "
+                              f"{self._describe(name)} (true value {float(x0):g}) bounds it {side}")
+
     def check_range(self, unit: tuple, moves_deltas: list[dict[tuple, Fraction]], steps_down: list[Fraction],
                     steps_up: list[Fraction], threshold: int, v0: Fraction) -> None:
         for label, steps, goal in (("down", steps_down, Fraction(0)), ("up", steps_up, Fraction(threshold))):
@@ -335,10 +361,12 @@ class Checker:
                 c = by_move[0].get(unit, 0)
                 if c != 1:
                     raise Invalid(f"the move shifts the target by {c}, not +1")
-                down, up = [-v0], [threshold - v0]
+                self.check_interval(unit, by_move[0], threshold, v0)
             elif down is None or up is None or len(down) != len(moves) or len(up) != len(moves):
                 raise Invalid("several moves without a step down and up along each")
-            self.check_range(unit, by_move, [Fraction(s) for s in down], [Fraction(s) for s in up], threshold, v0)
+            else:
+                self.check_range(unit, by_move, [Fraction(s) for s in down], [Fraction(s) for s in up], threshold,
+                                 v0)
             if changed:
                 raise Invalid(f"changes the published {', '.join(_name(k) for k in changed)}")
         except Invalid as error:
