@@ -370,6 +370,25 @@ def test_cells_no_move_can_protect_are_reported_not_blocked():
     assert a["protection"].startswith("a withheld trust's value whose every partner")
 
 
+def test_a_trust_type_made_of_one_withheld_trust_is_reported_not_blocked():
+    # C, withheld, is the only community trust: Community's Band 6 BME 3 is C's (count 1-7). Any
+    # move of it moves C's, through 'trusts of trust_type Community = trust_type total', a relation
+    # holding no published value. England's Band 6 BME is 3 + 35 + 40 = 78: not the reason.
+    zone = Zone({"A": ("R1", "Acute"), "B": ("R1", "Acute"), "C": ("R1", "Community")}, {
+        "A": {"G|Band 5": (40, 20, 10), "G|Band 6": (30, 35, 12)},
+        "B": {"G|Band 5": (50, 30, 14), "G|Band 6": (60, 40, 16)},
+        "C": {"G|Band 5": (45, 25, 30), "G|Band 6": (35, 3, 40)},
+    }, withheld=("C",))
+    truth = zone.measures()
+    found = audited(release(truth), zone, truth)
+    community = found.loc[("Community", "G|Band 6", "headcount_bme")]
+    assert community["is_unprotectable"] and not community["is_unprotected"]
+    assert community["protection"] == ("shares the relation 'trusts of trust_type Community = trust_type total "
+                                       "(headcount G|Band 6/bme)' with nothing but withheld values: no move may rest "
+                                       "on them")
+    assert found.loc[("C", "G|Band 6", "headcount_bme"), "is_unprotectable"]
+
+
 def test_intervals_take_withheld_values_as_known_when_asked():
     # A is withheld (all its cells hidden); B hides a 2x2 of its own: Band 6 and 7, BME and unknown.
     zone = Zone({"A": ("R1", "Acute"), "B": ("R1", "Acute")}, {

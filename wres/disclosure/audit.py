@@ -278,7 +278,8 @@ def _nonlinear_leaks(published: pd.DataFrame, changed_by: dict[tuple, list[tuple
                      verdicts: dict[tuple, Verdict], sensitive: set[tuple]) -> dict[tuple, str]:
     """Published ratios that the equations cannot represent and that give a hidden input away: a
     certificate's move changes them (the move is then no proof), or an input is a sensitive cell
-    that no valid certificate protects (indicator 2's rates, say). A ratio may stay published while
+    that no valid certificate protects (indicator 2's rates, say; one that no move can protect is
+    reported as such). A ratio may stay published while
     an input is hidden when no move changes it (a disparity ratio over two bands of one band group)."""
     leaks = {}
     value = _values(published)
@@ -298,8 +299,9 @@ def _nonlinear_leaks(published: pd.DataFrame, changed_by: dict[tuple, list[tuple
                       and not k[3].endswith("|all") and k[4] in ("headcount_white", "headcount_bme")]
         else:
             continue
+        # An input no move can protect (England's own figure bounds it) is reported on its own.
         missing = [k for k in inputs if k in hidden and k in sensitive
-                   and (k not in verdicts or verdicts[k].status != PROTECTED)]
+                   and (k not in verdicts or verdicts[k].status == UNPROTECTED)]
         if missing:
             names = ", ".join(k[4] + " " + k[3] for k in missing)
             leaks[key] = f"published {m} is computed from hidden sensitive {names} that no valid certificate protects"

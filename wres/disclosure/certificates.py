@@ -27,10 +27,12 @@ A certificate with several moves (a total that goes down with each of its parts)
 steps along each move, `down` and `up`: the target must reach 0 at the one and T at the other
 with nothing negative at either (the feasible set is convex, so the whole segment is feasible).
 
-Two kinds of sensitive cell cannot be protected and are reported (a warning), not blocked:
-England's own figure for the same coordinate is below T (England is published in full, so it
-bounds its parts), and a withheld trust's cell that shares a relation with nothing hidden but
-that trust's own withheld values (any move would rest on them).
+Sensitive cells that cannot be protected are reported (a warning), not blocked: England's own
+figure for the same coordinate is below T (England is published in full, so it bounds its
+parts); a withheld trust's cell that shares a relation with nothing hidden but that trust's own
+withheld values; a cell that shares a relation holding no published value with nothing but
+withheld values (a trust type whose only trust is withheld). Any move of these would rest on
+withheld values or break England's.
 """
 
 from __future__ import annotations
@@ -337,9 +339,9 @@ class Checker:
             return Verdict(UNPROTECTABLE, f"England's own figure is {float(england):g}, below {threshold}: "
                                           f"it bounds every part of it"), []
         target_key = self.cell_of.get(unit, target_key)
-        if self._only_own_withheld_partners(unit, target_key):
-            return Verdict(UNPROTECTABLE, "a withheld trust's value whose every partner is one of the trust's own "
-                                          "withheld values: no move may rest on them"), []
+        withheld = self._rests_on_withheld(unit, target_key)
+        if withheld:
+            return Verdict(UNPROTECTABLE, withheld), []
         if certificate is None:
             return Verdict(UNPROTECTED, "no protection certificate"), []
         v0 = self.true_value(unit)
@@ -373,17 +375,28 @@ class Checker:
             return Verdict(UNPROTECTED, f"certificate invalid: {error}"), changed
         return Verdict(PROTECTED), changed
 
-    def _only_own_withheld_partners(self, unit: tuple, target_key: tuple) -> bool:
-        level, trust = _level_area(unit)
-        if level != "trust" or target_key not in self.withheld or unit not in self.system.ids:
-            return False
+    def _rests_on_withheld(self, unit: tuple, target_key: tuple) -> str | None:
+        """Why every move of the unit must shift a withheld value, when it must: it shares a relation
+        with nothing hidden but withheld values, either its own trust's (the unit is a withheld
+        trust's value) or, in a relation with no published value at all, any withheld trust's (an
+        area that is the sum of withheld trusts)."""
+        if unit not in self.system.ids:
+            return None
+        level, area = _level_area(unit)
+        own = level == "trust" and target_key in self.withheld
         v = self.system.ids[unit]
         for i in self.relations_of.get(v, ()):
-            others = [self.system.names[u] for u in self.system.relations[i] if u != v and u not in self.known_vars]
-            if others and all(_level_area(n) == ("trust", trust) and self.cell_of.get(n) in self.withheld
-                              for n in others):
-                return True
-        return False
+            relation = self.system.relations[i]
+            others = [self.system.names[u] for u in relation if u != v and u not in self.known_vars]
+            if not others or not all(self.cell_of.get(n) in self.withheld for n in others):
+                continue
+            if own and all(_level_area(n) == ("trust", area) for n in others):
+                return ("a withheld trust's value whose every partner is one of the trust's own withheld values: "
+                        "no move may rest on them")
+            if not any(u in self.known_vars for u in relation):
+                return (f"shares the relation '{self.system.labels[i]}' with nothing but withheld values: "
+                        f"no move may rest on them")
+        return None
 
     def _describe(self, name: tuple) -> str:
         key = self.cell_of.get(name)
