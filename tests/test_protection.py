@@ -344,6 +344,11 @@ def test_each_kind_of_invalid_certificate_is_rejected_with_its_reason():
         "indicator 3 or 4, or a survey group's respondents)")
     # Several moves without their steps.
     assert reason([move, move]) == "certificate invalid: several moves without a step down and up along each"
+    # Text that is not a certificate.
+    certs = certificates({target: []})
+    certs["certificate"] = '{"moves": [[1, "trust"'
+    found = audited(published, zone, truth, certs)
+    assert found.loc[target, "protection"].startswith("certificate invalid: unreadable certificate (JSONDecodeError")
 
 
 def test_cells_no_move_can_protect_are_reported_not_blocked():

@@ -124,17 +124,22 @@ def parse(text: str) -> tuple[list[list[tuple[tuple, int]]], list | None, list |
     """The moves of a certificate (each a list of (release cell, delta)) and its steps, if any."""
     try:
         data = json.loads(text)
-        moves = [[(tuple(cell[:5]), cell[5]) for cell in move] for move in data["moves"]]
-    except (TypeError, ValueError, KeyError, IndexError) as error:
+        cells = [list(move) for move in data["moves"]]
+    except (TypeError, ValueError, KeyError) as error:
         raise Invalid(f"unreadable certificate ({type(error).__name__}: {error})") from None
-    if not moves or any(not move for move in moves):
+    if not cells or any(not move for move in cells):
         raise Invalid("a certificate with no move, or an empty move")
-    for move in moves:
-        for cell, delta in move:
-            if delta not in (1, -1) or isinstance(delta, bool):
-                raise Invalid(f"moves {_name(cell)} by {delta!r}, not +1 or -1")
-            if len(cell) != 5 or not isinstance(cell[0], int):
-                raise Invalid(f"a cell that is not a release key: {list(cell)!r}")
+    moves = []
+    for move in cells:
+        moves.append([])
+        for cell in move:
+            if not isinstance(cell, list) or len(cell) != 6 or not isinstance(cell[0], int) \
+                    or not all(isinstance(x, str) for x in cell[1:5]):
+                raise Invalid(f"a cell that is not a release key and a delta: {cell!r}")
+            key, delta = tuple(cell[:5]), cell[5]
+            if isinstance(delta, bool) or delta not in (1, -1):
+                raise Invalid(f"moves {_name(key)} by {delta!r}, not +1 or -1")
+            moves[-1].append((key, int(delta)))
     return moves, data.get("down"), data.get("up")
 
 
