@@ -482,3 +482,20 @@ def test_a_rate_certificate_moves_event_counts_and_no_published_relative_likelih
     assert found.loc[("A", "rate_bme"), "protection"] == (
         "certificate invalid: along it the cell reaches only [0, 7], short of [0, 8]: "
         "3:trust:B:all:rate_bme (true value 4) bounds it above")
+
+
+def test_a_rate_hidden_for_its_small_base_needs_no_certificate_of_its_own():
+    from tests.test_disclosure import _rolling_rows
+
+    # A's BME rate 0.0 of 5 staff: no cases (0 is not disclosive), a base of 5 (count 1-7). The rate
+    # is sensitive through its base, the headcount, which is a sensitive cell of its own; its event
+    # count needs no move. B's rate 2.0 of 100 is 2 cases, a small count of its own.
+    trusts = pd.DataFrame([dict(wres_year=YEAR, org_code=t, region_code="R1", trust_type="Acute") for t in "AB"])
+    heads = {"A": (500, 5), "B": (1000, 100), "R1": (1500, 105), "Acute": (1500, 105), "ENG": (1500, 105)}
+    truth = _rolling_rows(YEAR, {"A": (2.0, 0.0, 0.0), "B": (1.0, 2.0, 2.0), "R1": (4 / 3, 40 / 21, 1.4),
+                                 "Acute": (4 / 3, 40 / 21, 1.4), "ENG": (4 / 3, 40 / 21, 1.4)},
+                          sensitive_bme=("A", "B"), headcounts=heads)
+    found = audit(release(truth), trusts, truth).set_index(["area_code", "measure"])
+    assert not found.loc[("A", "rate_bme"), "is_unprotected"] and pd.isna(found.loc[("A", "rate_bme"), "protection"])
+    # B's 2 cases are checked: England's 0 + 2 = 2 cases bound them, so they are reported.
+    assert found.loc[("B", "rate_bme"), "protection"] == "England's own figure is 2, below 8: it bounds every part of it"

@@ -431,6 +431,12 @@ def check_certificates(checker: Checker, sensitive: list[tuple], certificates: p
         unit = unit_of(key)
         if unit is None:
             continue
+        if unit[0] == "ev" and unit not in done:
+            # A rate is sensitive when either of its counts is small: with 0 events, or 8 or more, it is
+            # its base headcount that is small, and that headcount is checked as a sensitive cell itself.
+            v0 = checker.true_value(unit)
+            if v0 is not None and not 0 < v0 < checker.thresholds.of(unit):
+                continue
         if unit not in done:
             certificate = by_unit.get(unit)
             verdict, changed = checker.verdict(unit, key, certificate[1] if certificate else None)
