@@ -499,3 +499,29 @@ def test_a_rate_hidden_for_its_small_base_needs_no_certificate_of_its_own():
     assert not found.loc[("A", "rate_bme"), "is_unprotected"] and pd.isna(found.loc[("A", "rate_bme"), "protection"])
     # B's 2 cases are checked: England's 0 + 2 = 2 cases bound them, so they are reported.
     assert found.loc[("B", "rate_bme"), "protection"] == "England's own figure is 2, below 8: it bounds every part of it"
+
+
+# --- the gate's suite --------------------------------------------------------------------------
+
+def test_the_published_tables_suite_blocks_an_invalid_certificate_and_names_the_cell_and_why():
+    from wres.quality.gate import shared_validator
+    from wres.quality.tables import with_audit
+
+    truth = SMALL_PARTNER.measures()
+    hide = counts_and_percentages({(t, bd, f"headcount_{p}") for t in "AB" for bd in ONE_BAND
+                                   for p in ("bme", "unknown")})
+    frame = release(truth, hide)
+    move = cube({"A": 1, "B": -1}, {bd: 1 for bd in ONE_BAND}, {"bme": 1, "unknown": -1})
+    certs = certificates({("A", bd, "headcount_bme"): [move] for bd in ONE_BAND})
+    found = audit(frame, SMALL_PARTNER.release_trusts(), truth, None, certs)
+    frame["row_id"] = (frame["indicator"].astype(str) + ":" + frame["level"] + ":" + frame["area_code"] + ":"
+                       + frame["breakdown"] + ":" + frame["measure"])
+    frame = frame.assign(is_small_published_count=False, survey_respondents=0, is_published_survey_figure=False)
+    frame = with_audit(frame, found)
+    results = shared_validator().validate("published_tables", frame, "cell", {"survey_min_respondents": 11})
+    by_column = {r.column: r for r in results}
+    unprotected = by_column["is_unprotected"]
+    assert not unprotected.success and unprotected.severity == "error" and unprotected.failing_count == 3
+    assert ("1:trust:A:G|Band 5:headcount_bme | certificate invalid: along it the cell reaches only [0, 3], short "
+            "of [0, 8]: 1:trust:A:G|Band 5:headcount_unknown (true value 2) bounds it above") in unprotected.failing_rows
+    assert by_column["is_unprotectable"].success and by_column["is_derivable"].success

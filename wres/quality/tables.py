@@ -106,15 +106,23 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
                             "from marts.wres_protection_certificates where wres_year = ?", [year])
     audited = audit(frame, trusts, truth, previous, certificates,
                     ProtectionThresholds(count=t.small_count_max + 1, respondents=t.survey_min_respondents))
-    for column in ("is_derivable", "is_derivable_from_england", "is_unprotected", "is_unprotectable"):
+    return with_audit(frame, audited), "cell"
+
+
+AUDIT_COLUMNS = ("is_derivable", "is_derivable_from_england", "is_unprotected", "is_unprotectable")
+
+
+def with_audit(frame: pd.DataFrame, audited: pd.DataFrame) -> pd.DataFrame:
+    """The release rows (with their `row_id`) with the audit's verdicts, and the id column `cell`:
+    the row, and when the audit derives it the chain of relations that does, and when its
+    protection fails why (which check of its certificate, which relation, the interval it reaches)."""
+    for column in AUDIT_COLUMNS:
         frame[column] = audited[column].to_numpy()
-    # The id names the cell and, when the audit derives it, the chain of relations that does; when its
-    # protection fails, why (which check of its certificate, which relation).
     derived = frame["is_derivable"] | frame["is_derivable_from_england"]
-    frame["cell"] = np.where(derived, frame["row_id"] + " <- " + audited["derivation"].fillna(""), frame["row_id"])
-    unprotected = frame["is_unprotected"] | frame["is_unprotectable"]
-    frame["cell"] = np.where(unprotected, frame["cell"] + " | " + audited["protection"].fillna(""), frame["cell"])
-    return frame, "cell"
+    cell = np.where(derived, frame["row_id"] + " <- " + audited["derivation"].fillna("").to_numpy(), frame["row_id"])
+    unprotected = (frame["is_unprotected"] | frame["is_unprotectable"]).to_numpy()
+    frame["cell"] = np.where(unprotected, cell + " | " + audited["protection"].fillna("").to_numpy(), cell)
+    return frame
 
 
 BREAKDOWN_KEY = ["indicator", "level", "area_code", "breakdown_type", "ethnicity", "ethnicity_group", "gender",
