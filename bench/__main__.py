@@ -33,8 +33,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.report import (COLUMNS, FLOOR, FULL, MEMORY_NOTE, NO_CHANGE, REVISED, BenchResult, Measurement, rows,
-                          to_json, to_markdown)
+from bench.report import (COLUMNS, FLOOR, FULL, MEMORY_NOTE, NO_CHANGE, REVISED, BenchResult, Measurement, loss_lines,
+                          rows, to_json, to_markdown)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GENERATOR_CODE = PROJECT_ROOT / "wres" / "generate"
@@ -275,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         result.measurements.append(m)
 
     print_table(result)
+    # What disclosure control cost, from the releases the full refresh wrote (the last run's).
+    manifests = {int(m.parent.name): json.loads(m.read_text(encoding="utf-8"))
+                 for m in sorted((run / "published").glob("[0-9]*/manifest.json"))}
+    result.context["information_loss"] = loss_lines(manifests)
+    print("\n".join(result.context["information_loss"]))
     (folder / "results.md").write_text(to_markdown(result))
     (folder / "results.json").write_text(to_json(result))
     print(f"written {folder / 'results.md'} and {folder / 'results.json'}; logs in {logs}")

@@ -162,9 +162,38 @@ def to_markdown(result: BenchResult) -> str:
     notes = [(m.name, m.note) for m in result.measurements if m.note]
     if notes:
         out += [""] + [f"- {name}: {note}" for name, note in notes]
-    if result.context:
-        out += ["", "Context: " + "; ".join(f"{k} {v}" for k, v in result.context.items())]
+    context = {k: v for k, v in result.context.items() if k != "information_loss"}
+    if context:
+        out += ["", "Context: " + "; ".join(f"{k} {v}" for k, v in context.items())]
+    if result.context.get("information_loss"):
+        out += ["", "What disclosure control cost:", ""] + [f"- {line}" for line in result.context["information_loss"]]
     return "\n".join(out) + "\n"
+
+
+def loss_lines(manifests: dict[int, dict]) -> list[str]:
+    """What disclosure control cost, per year, from each release manifest's `information_loss`
+    (wres.disclosure.loss): cells hidden as secondary, by tier, and per level the headline
+    (tier-1) figures hidden as secondary and the share published of those no primary reason hides."""
+    out = []
+    for year in sorted(manifests):
+        loss = manifests[year].get("information_loss")
+        if not loss:
+            continue
+        secondary = {}
+        for h in loss["hidden"]:
+            if h["reason"] == "secondary":
+                secondary[h["tier"]] = secondary.get(h["tier"], 0) + h["cells"]
+        tiers = ", ".join(f"tier {t} {n:,}" for t, n in sorted(secondary.items())) or "none"
+        levels = "; ".join(f"{level} {t['hidden_secondary']:,} secondary, {_share(t)} published"
+                           for level, t in loss["tier1"]["by_level"].items())
+        out.append(f"WRES {year}: {sum(secondary.values()):,} cells hidden as secondary ({tiers}); "
+                   f"headline figures: {levels}")
+    return out
+
+
+def _share(tier1: dict) -> str:
+    share = tier1["share_published_of_not_primary"]
+    return "-" if share is None else f"{share:.1%}"
 
 
 def to_json(result: BenchResult) -> str:

@@ -106,3 +106,22 @@ def test_floor_figures_on_the_handmade_landing_zone(tmp_path):
     # Indicator 9: RAA's board is 5 BME of 15 members, its workforce 104 BME of 251.
     assert value(2018, 9, "trust", "RAA", "gap_pp") == pytest.approx(100 * 5 / 15 - 100 * 104 / 251)
     assert value(2018, 9, "trust", "RAA", "gap_pp", "voting") == pytest.approx(100 * 5 / 14 - 100 * 104 / 251)
+
+
+def test_information_loss_lines_from_the_release_manifests():
+    from bench.report import loss_lines
+
+    tier1 = {"region": {"cells": 42, "published": 40, "hidden_primary": 2, "hidden_secondary": 0,
+                        "share_published": 0.9524, "share_published_of_not_primary": 1.0},
+             "trust": {"cells": 10, "published": 6, "hidden_primary": 0, "hidden_secondary": 4,
+                       "share_published": 0.6, "share_published_of_not_primary": 0.6}}
+    manifest = {"information_loss": {
+        "hidden": [{"reason": "count 1-7", "tier": 3, "level": "trust", "cells": 9},
+                   {"reason": "secondary", "tier": 1, "level": "trust", "cells": 4},
+                   {"reason": "secondary", "tier": 2, "level": "region", "cells": 1200},
+                   {"reason": "secondary", "tier": 3, "level": "trust", "cells": 30}],
+        "tier1": {"all": {}, "by_level": tier1}}}
+    # 4 + 1,200 + 30 secondary cells; a release without the section (an older one) is left out.
+    assert loss_lines({2024: manifest, 2023: {}}) == [
+        "WRES 2024: 1,234 cells hidden as secondary (tier 1 4, tier 2 1,200, tier 3 30); headline figures: "
+        "region 0 secondary, 100.0% published; trust 4 secondary, 60.0% published"]

@@ -88,12 +88,17 @@ def test_the_audit_proves_the_release_and_sensitive_cells_stay_confidential(rele
     assert all(c.success for c in checks if c.severity == "error")
     # England is never suppressed, and RAA alone has clinical Band 8a staff (2 BME): England's
     # figures give that cell away, with its region, ICB and trust type. A warning, not a block.
-    # (RAA's 2 unknown in Band 6 and RCC's 5 unknown are not sensitive: published.)
-    (england,) = [c for c in checks if c.severity == "warning"]
+    # (RAA's Band 6 unknown 2 and RCC's Band 3 unknown 5, England's alone too, are not sensitive:
+    # a not-stated count discloses no one's ethnicity.)
+    (england,) = [c for c in checks if c.column == "is_derivable_from_england"]
     cells = {r.split(" <- ")[0] for r in england.failing_rows}
+    raa = {f"1:{area}:Clinical non-medical|Band 8a:headcount_bme"
+           for area in ("trust:RAA", "region:Y56", "icb:QMJ", "trust_type:Acute")}
     assert england.failing_count == 4
-    assert cells == {f"1:{area}:Clinical non-medical|Band 8a:headcount_bme"
-                     for area in ("trust:RAA", "region:Y56", "icb:QMJ", "trust_type:Acute")}
+    assert cells == raa
+    # No move can protect them either (England's 2 bounds them): reported by the certificate check too.
+    (unprotectable,) = [c for c in checks if c.column == "is_unprotectable"]
+    assert raa <= {r.split(" <- ")[0].split(" | ")[0] for r in unprotectable.failing_rows}
     # RAA 2018 all staff: never exactly one of the four headcounts hidden.
     raa = {m: row(frame, "RAA", 1, f"headcount_{m}") for m in ("white", "bme", "unknown", "total")}
     published_parts = [m for m, r in raa.items() if not pd.isna(r["value"])]
@@ -121,7 +126,11 @@ def test_the_gate_catches_a_cell_published_by_mistake(released, tmp_path):
     folder = _tampered(release, tmp_path, publish_six)
     results = {c.guards: c for c in publication_checks(con, 2018, folder, None, settings)}
     small = results["no count of 1-7 below England (board counts exempt by configuration)"]
-    assert not small.success and small.failing_rows == ["1:trust:RBB:all:headcount_bme <- the value is published"]
+    # The id names the cell, how the audit derives it and why its protection fails: its certificate
+    # moves it, and it is published.
+    assert not small.success and small.failing_rows == [
+        "1:trust:RBB:all:headcount_bme <- the value is published | certificate invalid: moves "
+        "1:trust:RBB:all:headcount_bme, which is published"]
     assert not results["no value where suppressed"].success
     derivable = next(c for g, c in results.items() if g.startswith("no sensitive cell"))
     assert not derivable.success
@@ -132,10 +141,17 @@ def test_release_manifest_and_report(released):
     _, _, release, gate = released
     manifest = json.loads((release.folder / "manifest.json").read_text())
     assert manifest["gate"]["passed"] is True
-    # Every expectation of the gate's suites: return_completeness 3, data_quality_warnings 4, published_tables 5,
+    # Every expectation of the gate's suites: return_completeness 3, data_quality_warnings 4, published_tables 7,
     # published_survey_breakdown 4, published_model_employer 2, published_columns 1, landing_zone_consistency 1,
     # and the dbt data tests the refresh recorded for the year, 1.
-    assert len(manifest["checks"]) == len(gate.checks) == 21
+    assert len(manifest["checks"]) == len(gate.checks) == 23
+    # What disclosure control cost: every hidden cell counted once, by reason, tier and level.
+    loss = manifest["information_loss"]
+    hidden = {}
+    for h in loss["hidden"]:
+        hidden[h["reason"]] = hidden.get(h["reason"], 0) + h["cells"]
+    assert hidden == {r: n for r, n in manifest["suppression"].items() if r != "published"}
+    assert loss["tier1"]["all"]["published"] == sum(t["published"] for t in loss["tier1"]["by_level"].values())
     assert {c["severity"] for c in manifest["checks"]} == {"error", "warning"}
     assert manifest["suppression"]["declaration<80%"] > 0 and manifest["suppression"]["secondary"] > 0
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])

@@ -70,6 +70,11 @@ def test_the_methodology_page_counts_suppressed_values(released):
     html = page(released, "methodology.html")
     assert "two-year rolling rate up to WRES 2021" in html
     assert re.search(r"<td>secondary</td><td>[1-9][0-9,]*</td>", html)
+    # What it cost: the headline figures of the three trusts (RCC withheld), and hidden cells by tier.
+    assert "What disclosure control cost" in html
+    assert re.search(r"<tr><td>trust</td><td>[1-9][0-9,]*</td><td>[0-9,]+</td><td>[0-9,]+</td><td>[0-9.]+%</td></tr>",
+                     html)
+    assert re.search(r"<tr><td>declaration&lt;80%</td><td>3</td><td>trust</td><td>[1-9][0-9,]*</td></tr>", html)
 
 
 def section(html: str, anchor: str) -> str:

@@ -17,9 +17,14 @@ Cells the previous release of the year published count as published when their v
 inputs are unchanged (no trust they are built from has a previously published value that
 changed). A sensitive cell (`is_sensitive` in the confidential mart: a count of 1-7, a
 survey group under 11 respondents, a withheld value built from one) fails the audit when the
-system determines it (wres.disclosure.linalg); so does a published ratio computed from a
-hidden cell that is not linear in the counts (relative likelihoods and their intervals, the
-rolling rate, disparity ratios), which the equations cannot represent.
+system determines it (wres.disclosure.linalg); so does a published ratio the equations cannot
+represent (relative likelihoods and their intervals, the rolling rate, disparity ratios) when a
+protection certificate's move changes it or a sensitive input is hidden with no valid certificate.
+
+Beyond exact determination, every sensitive cell must be *protected*: its feasibility interval
+reaches 0 and the threshold. The proof is the cell's protection certificate, checked against the
+same System (wres.disclosure.certificates); wres.disclosure.intervals measures the intervals
+themselves by linear programming, for tests and small landing zones.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from wres import vocabulary
+from wres.disclosure.certificates import (PROTECTED, UNPROTECTABLE, UNPROTECTED, Checker, ProtectionThresholds,
+                                          Verdict, check_certificates)
 from wres.disclosure.linalg import determined_unknowns
 
 KEY = ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]
@@ -135,7 +143,8 @@ def build_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFr
                     system.add([(("hc", lv, ac, f"{g}|all", part), 1)]
                                + [(("hc", lv, ac, b, part), -1) for b in bands if (lv, ac, b, part) in cells],
                                f"bands of {g} = {g} ({lv} {ac}, {part})")
-            if (lv, ac, "all", part) in cells:
+            # (A release without staff groups carries no such relation, not "all staff = 0".)
+            if groups and (lv, ac, "all", part) in cells:
                 system.add([(("hc", lv, ac, "all", part), 1)]
                            + [(("hc", lv, ac, f"{g}|all", part), -1) for g in groups
                               if (lv, ac, f"{g}|all", part) in cells],
@@ -242,41 +251,14 @@ def known_cells(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFra
     return known | set(_keys(same[keep]))
 
 
-def _nonlinear_leaks(published: pd.DataFrame) -> dict[tuple, str]:
-    """Published ratios that the equations cannot represent, shown while one of their inputs is hidden."""
-    leaks = {}
-    value = _values(published)
-    hidden = {k for k, v in value.items() if pd.isna(v)}
-    for key, v in value.items():
-        ind, lv, ac, bd, m = key
-        if pd.isna(v):
-            continue
-        if ind in (2, 3, 4) and m in NONLINEAR:
-            inputs = [(ind, lv, ac, bd, "rate_white"), (ind, lv, ac, bd, "rate_bme")]
-        elif ind == 1 and m.startswith("disparity_"):
-            inputs = [k for k in value if k[0] == 1 and k[1] == lv and k[2] == ac and k[3].startswith(f"{bd}|")
-                      and not k[3].endswith("|all") and k[4] in ("headcount_white", "headcount_bme")]
-        else:
-            continue
-        missing = [k for k in inputs if k in hidden]
-        if missing:
-            leaks[key] = f"published {m} is computed from hidden {', '.join(k[4] + ' ' + k[3] for k in missing)}"
-    return leaks
+KNOWN_KINDS = ("hc", "n", "p", "q")  # the unknowns a published cell gives a reader outright
 
 
-def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
-          previous: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per release row: `is_derivable` and, when it is, `derivation` (the relations used).
-
-    England figures are never suppressed (DOMAIN.md): what they determine on their own, with
-    nothing below England published (a trust that alone has staff in a band, whose figures are
-    England's), no suppression can protect. Such cells are reported apart, in
-    `is_derivable_from_england`, as the cost of that rule rather than a suppression failure.
-
-    `published` is the release's indicator table (value null where hidden); `trusts` its trust
-    table (org_code, region_code, trust_type); `truth` the confidential mart rows of the year
-    (value, is_sensitive); `previous` the previous release of the year, if any.
-    """
+def reader_system(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
+                  previous: pd.DataFrame | None) -> tuple[set[tuple], pd.DataFrame, System, dict, set[int]]:
+    """What a reader has: the release keys known (published now, or unchanged from the previous
+    release of the year), the release with those values filled in, its System, the unknowns each
+    release key stands for, and the unknowns a known cell gives outright."""
     known_rows = known_cells(published, trusts, truth, previous)
     # What the previous release published (unchanged) is public: its relations hold as well.
     true_value = _values(truth)
@@ -285,10 +267,68 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
                           for k, v in zip(_keys(published), published["value"].astype(float).tolist())]
     system, stands_for = build_system(effective, trusts, truth)
     known = set()
-    for key in known_rows:
+    for key in sorted(known_rows):
         for name in stands_for.get(key, []):
-            if name[0] in ("hc", "n", "p", "q"):
+            if name[0] in KNOWN_KINDS:
                 known.add(system.var(name))
+    return known_rows, effective, system, stands_for, known
+
+
+def _nonlinear_leaks(published: pd.DataFrame, changed_by: dict[tuple, list[tuple]],
+                     verdicts: dict[tuple, Verdict], sensitive: set[tuple]) -> dict[tuple, str]:
+    """Published ratios that the equations cannot represent and that give a hidden input away: a
+    certificate's move changes them (the move is then no proof), or an input is a sensitive cell
+    that no valid certificate protects (indicator 2's rates, say; one that no move can protect is
+    reported as such). A ratio may stay published while
+    an input is hidden when no move changes it (a disparity ratio over two bands of one band group)."""
+    leaks = {}
+    value = _values(published)
+    hidden = {k for k, v in value.items() if pd.isna(v)}
+    for key, v in value.items():
+        ind, lv, ac, bd, m = key
+        if pd.isna(v):
+            continue
+        if key in changed_by:
+            moved = ", ".join(f"{k[4]} {k[3]} ({k[1]} {k[2]})" for k in changed_by[key][:3])
+            leaks[key] = f"published {m} changes along the protection certificate of {moved}"
+            continue
+        if ind in (2, 3, 4) and m in NONLINEAR:
+            inputs = [(ind, lv, ac, bd, "rate_white"), (ind, lv, ac, bd, "rate_bme")]
+        elif ind == 1 and m.startswith("disparity_"):
+            inputs = [k for k in value if k[0] == 1 and k[1] == lv and k[2] == ac and k[3].startswith(f"{bd}|")
+                      and not k[3].endswith("|all") and k[4] in ("headcount_white", "headcount_bme")]
+        else:
+            continue
+        # An input no move can protect (England's own figure bounds it) is reported on its own.
+        missing = [k for k in inputs if k in hidden and k in sensitive
+                   and (k not in verdicts or verdicts[k].status == UNPROTECTED)]
+        if missing:
+            names = ", ".join(k[4] + " " + k[3] for k in missing)
+            leaks[key] = f"published {m} is computed from hidden sensitive {names} that no valid certificate protects"
+    return leaks
+
+
+def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
+          previous: pd.DataFrame | None = None, certificates: pd.DataFrame | None = None,
+          thresholds: ProtectionThresholds = ProtectionThresholds(),
+          band_levels: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
+    """One row per release row: `is_derivable` and, when it is, `derivation` (the relations used);
+    `is_unprotected` (blocking), `is_unprotectable` (a warning) and `protection` (why), from each
+    sensitive cell's protection certificate checked against the same relations
+    (wres.disclosure.certificates).
+
+    England figures are never suppressed (DOMAIN.md): what they determine on their own, with
+    nothing below England published (a trust that alone has staff in a band, whose figures are
+    England's), no suppression can protect. Such cells are reported apart, in
+    `is_derivable_from_england`, as the cost of that rule rather than a suppression failure.
+
+    `published` is the release's indicator table (value null where hidden); `trusts` its trust
+    table (org_code, region_code, trust_type); `truth` the confidential mart rows of the year
+    (value, is_sensitive); `previous` the previous release of the year, if any; `certificates` the
+    confidential mart wres_protection_certificates of the year (KEY and `certificate`; None: none);
+    `band_levels` (staff group, pay band) -> lower/middle/upper (default: the pay_bands seed).
+    """
+    known_rows, effective, system, stands_for, known = reader_system(published, trusts, truth, previous)
     sensitive_rows = set(_keys(truth[truth["is_sensitive"].fillna(False).astype(bool)]))
     targets: dict[int, tuple] = {}
     for key in sorted(sensitive_rows):
@@ -312,7 +352,10 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
         shown_steps = steps if len(steps) <= 6 else steps[:3] + [f"... {len(steps) - 5} more ..."] + steps[-2:]
         text = ("solved jointly from: " if how.jointly else "by: ") + "; then ".join(shown_steps)
         derivable.setdefault(key, f"{'/'.join(system.names[v][:1])} {text}")
-    for key, text in _nonlinear_leaks(published).items():
+    checker = Checker(system, stands_for, known_rows, known, published, effective, truth, trusts, thresholds,
+                      band_levels if band_levels is not None else vocabulary.band_levels())
+    verdicts, changed_by = check_certificates(checker, sorted(sensitive_rows), certificates)
+    for key, text in _nonlinear_leaks(published, changed_by, verdicts, sensitive_rows).items():
         derivable.setdefault(key, text)
         from_england.discard(key)
     # A sensitive value shown outright is the plainest leak of all.
@@ -324,4 +367,8 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
     frame["is_derivable"] = np.array([k in derivable and k not in from_england for k in keys], dtype=bool)
     frame["is_derivable_from_england"] = np.array([k in from_england for k in keys], dtype=bool)
     frame["derivation"] = [derivable.get(k) for k in keys]
+    status = [verdicts[k].status if k in verdicts else None for k in keys]
+    frame["is_unprotected"] = np.array([s == UNPROTECTED for s in status], dtype=bool)
+    frame["is_unprotectable"] = np.array([s == UNPROTECTABLE for s in status], dtype=bool)
+    frame["protection"] = [verdicts[k].reason if k in verdicts else None for k in keys]
     return frame

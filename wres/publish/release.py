@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from wres.config import PROJECT_ROOT
+from wres.disclosure.loss import release_information_loss
 from wres.freshness import config_fingerprint, inputs_in_manifest, release_fingerprint
 from wres.ingest.load import release_inputs, sha256
 from wres.publish.contents import RELEASE_TABLES, csv_safe_query, publication_query
@@ -217,7 +218,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
                                           "content": settings.config_file.read_text(encoding="utf-8")},
                         "fingerprint": release_fingerprint(inputs_in_manifest(con), wres_year, settings),
                         "gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
-                        "checks": gate.as_dicts(), "suppression": counts, "report": "report/index.html",
+                        "checks": gate.as_dicts(), "suppression": counts,
+                        "information_loss": release_information_loss(release.staging), "report": "report/index.html",
                         "changes": changes},
         extra_files={"data_quality.html": report})
     # Only now, with the release swapped in, does the gate's own report say "published".

@@ -15,6 +15,7 @@ import pandas as pd
 
 from wres.config import Settings
 from wres.disclosure.audit import audit
+from wres.disclosure.certificates import ProtectionThresholds
 from wres.disclosure.releases import published_cells
 from wres.ingest.landing import reference_files, year_files
 from wres.ingest.load import release_inputs, sha256
@@ -101,13 +102,27 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
         denominators, how="left", on=["indicator", "level", "area_code", "breakdown", "measure"])
     frame["survey_respondents"] = merged["respondents"].to_numpy()
     frame["is_published_survey_figure"] = survey & below_england & frame["value"].notna()
-    audited = audit(frame, trusts, truth, previous)
-    frame["is_derivable"] = audited["is_derivable"].to_numpy()
-    frame["is_derivable_from_england"] = audited["is_derivable_from_england"].to_numpy()
-    # The id names the cell and, when the audit derives it, the chain of relations that does.
-    frame["cell"] = np.where(frame["is_derivable"] | frame["is_derivable_from_england"],
-                             frame["row_id"] + " <- " + audited["derivation"].fillna(""), frame["row_id"])
-    return frame, "cell"
+    certificates = _df(con, "select wres_year, indicator, level, area_code, breakdown, measure, certificate "
+                            "from marts.wres_protection_certificates where wres_year = ?", [year])
+    audited = audit(frame, trusts, truth, previous, certificates,
+                    ProtectionThresholds(count=t.small_count_max + 1, respondents=t.survey_min_respondents))
+    return with_audit(frame, audited), "cell"
+
+
+AUDIT_COLUMNS = ("is_derivable", "is_derivable_from_england", "is_unprotected", "is_unprotectable")
+
+
+def with_audit(frame: pd.DataFrame, audited: pd.DataFrame) -> pd.DataFrame:
+    """The release rows (with their `row_id`) with the audit's verdicts, and the id column `cell`:
+    the row, and when the audit derives it the chain of relations that does, and when its
+    protection fails why (which check of its certificate, which relation, the interval it reaches)."""
+    for column in AUDIT_COLUMNS:
+        frame[column] = audited[column].to_numpy()
+    derived = frame["is_derivable"] | frame["is_derivable_from_england"]
+    cell = np.where(derived, frame["row_id"] + " <- " + audited["derivation"].fillna("").to_numpy(), frame["row_id"])
+    unprotected = (frame["is_unprotected"] | frame["is_unprotectable"]).to_numpy()
+    frame["cell"] = np.where(unprotected, cell + " | " + audited["protection"].fillna("").to_numpy(), cell)
+    return frame
 
 
 BREAKDOWN_KEY = ["indicator", "level", "area_code", "breakdown_type", "ethnicity", "ethnicity_group", "gender",

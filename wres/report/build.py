@@ -22,6 +22,7 @@ import pandas as pd
 import vl_convert
 
 from wres import vocabulary
+from wres.disclosure.loss import information_loss
 from wres.report import charts
 from wres.generate.published_figures import PUBLISHED, PublishedFigure, compare
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
@@ -573,7 +574,7 @@ class Report:
                                     trusts["trust_type"])))
         counts = self.now["suppression_reason"].fillna("published").value_counts().sort_index()
         self.render("methodology.html", folder / "methodology.html", 0, counts=list(counts.items()),
-                    warnings=self.warnings, four_fifths=self.four_fifths)
+                    warnings=self.warnings, four_fifths=self.four_fifths, loss=information_loss(self.now))
         (folder / "report.css").write_text((TEMPLATES / "report.css").read_text(encoding="utf-8"), encoding="utf-8")
         # Vega, Vega-Lite and vega-embed in one file, for the charts drawn in the browser: offline.
         (folder / "vega.js").write_text(vega_bundle(), encoding="utf-8")
