@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from wres import vocabulary
-from wres.disclosure.certificates import (PROTECTED, UNPROTECTABLE, UNPROTECTED, Checker, ProtectionThresholds,
+from wres.disclosure.certificates import (PROTECTED, UNCERTIFIED, UNPROTECTABLE, UNPROTECTED, Checker, ProtectionThresholds,
                                           Verdict, check_certificates)
 from wres.disclosure.linalg import determined_unknowns
 
@@ -370,5 +370,6 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
     status = [verdicts[k].status if k in verdicts else None for k in keys]
     frame["is_unprotected"] = np.array([s == UNPROTECTED for s in status], dtype=bool)
     frame["is_unprotectable"] = np.array([s == UNPROTECTABLE for s in status], dtype=bool)
+    frame["is_uncertified"] = np.array([s == UNCERTIFIED for s in status], dtype=bool)
     frame["protection"] = [verdicts[k].reason if k in verdicts else None for k in keys]
     return frame

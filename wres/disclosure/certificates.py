@@ -51,7 +51,7 @@ RATIOS = ("relative_likelihood", "ci_lower", "ci_upper", "relative_likelihood_as
 DISPARITY = {"disparity_lower_to_middle": ("lower", "middle"), "disparity_middle_to_upper": ("middle", "upper"),
              "disparity_lower_to_upper": ("lower", "upper")}
 WITHHELD = "declaration<80%"
-PROTECTED, UNPROTECTED, UNPROTECTABLE = "protected", "unprotected", "unprotectable"
+PROTECTED, UNPROTECTED, UNPROTECTABLE, UNCERTIFIED = "protected", "unprotected", "unprotectable", "uncertified"
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,12 @@ def moved_unknown(cell: tuple) -> tuple:
         return ("n", ind, lv, ac, m.removeprefix("respondents_"))
     raise Invalid(f"moves {_name(cell)}, which no move may shift (a headcount, a rate of indicator 3 or 4, "
                   f"or a survey group's respondents)")
+
+
+def _same_trust(cell: tuple, target_key: tuple) -> bool:
+    """Both release keys are the same trust's: a withheld trust's own sensitive cell moves with its
+    other (hidden) values, which protect nothing else."""
+    return cell[1] == "trust" and target_key[1] == "trust" and cell[2] == target_key[2]
 
 
 def _name(key: tuple) -> str:
@@ -241,7 +247,7 @@ class Checker:
                 raise Invalid(f"moves {_name(cell)}, which is published")
             if cell in self.known_rows:
                 raise Invalid(f"moves {_name(cell)}, which the previous release of the year published")
-            if cell in self.withheld and cell != target_key:
+            if cell in self.withheld and cell != target_key and not _same_trust(cell, target_key):
                 raise Invalid(f"rests on {_name(cell)}, a withheld trust's value (declaration<80%), "
                               f"which area totals may give away")
 
@@ -350,7 +356,10 @@ class Checker:
         if withheld:
             return Verdict(UNPROTECTABLE, withheld), []
         if certificate is None:
-            return Verdict(UNPROTECTED, "no protection certificate"), []
+            # Secondary suppression found no move to certify (it still kept the cell from exact
+            # derivation, which the exact check proves): below the standard, reported, not blocked.
+            return Verdict(UNCERTIFIED, "no protection certificate: secondary suppression found no move that "
+                                        "reaches 0 and the threshold (the cell is not determined exactly)"), []
         v0 = self.true_value(unit)
         if v0 is None:
             return Verdict(UNPROTECTED, "the target's true value is not known"), []

@@ -17,23 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
+
+from wres.disclosure.suppression import tiers as tier
 
 LEVELS = ("england", "region", "icb", "trust_type", "trust")
 PRIMARY = ("declaration<80%", "count 1-7", "n<11")
 SECONDARY = "secondary"
 SUMMARY_FILE = "wres_indicator_summary.parquet"
-
-
-def tier(frame: pd.DataFrame) -> np.ndarray:
-    """1: a headline figure; 2: another cell of England, a region, ICB or trust type; 3: a trust's other cell."""
-    ind, measure = frame["indicator"], frame["measure"]
-    headline = (((ind == 1) & ((frame["breakdown"] == "all") | measure.str.startswith("disparity_")))
-                | (ind.isin([2, 3, 4]) & (measure == "relative_likelihood"))
-                | (ind.isin([5, 6, 7, 8]) & measure.isin(["pct_white", "pct_bme"]))
-                | ((ind == 9) & (measure == "gap_pp")))
-    return np.where(headline, 1, np.where(frame["level"] == "trust", 3, 2)).astype(int)
 
 
 def information_loss(release: pd.DataFrame) -> dict:

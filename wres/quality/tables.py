@@ -109,7 +109,7 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
     return with_audit(frame, audited), "cell"
 
 
-AUDIT_COLUMNS = ("is_derivable", "is_derivable_from_england", "is_unprotected", "is_unprotectable")
+AUDIT_COLUMNS = ("is_derivable", "is_derivable_from_england", "is_unprotected", "is_unprotectable", "is_uncertified")
 
 
 def with_audit(frame: pd.DataFrame, audited: pd.DataFrame) -> pd.DataFrame:
@@ -120,7 +120,7 @@ def with_audit(frame: pd.DataFrame, audited: pd.DataFrame) -> pd.DataFrame:
         frame[column] = audited[column].to_numpy()
     derived = frame["is_derivable"] | frame["is_derivable_from_england"]
     cell = np.where(derived, frame["row_id"] + " <- " + audited["derivation"].fillna("").to_numpy(), frame["row_id"])
-    unprotected = (frame["is_unprotected"] | frame["is_unprotectable"]).to_numpy()
+    unprotected = (frame["is_unprotected"] | frame["is_unprotectable"] | frame["is_uncertified"]).to_numpy()
     frame["cell"] = np.where(unprotected, cell + " | " + audited["protection"].fillna("").to_numpy(), cell)
     return frame
 
