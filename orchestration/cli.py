@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wres.config import Settings, load_settings
+from wres.text import printable
 
 console = Console(stderr=True)
 stdout = Console()
@@ -92,7 +93,7 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
     from wres.publish.release import recover_leftovers
-    from wres.runlock import WarehouseBusy, refresh_snapshot, writer_lock
+    from wres.runlock import WarehouseBusy, snapshot_stale, try_refresh_snapshot, writer_lock
 
     s = _settings(ctx)
     found = wres_years_found(s.raw_dir, s)
@@ -116,6 +117,11 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
                 console.print(f"WRES {_span(chosen)} up to date: no file changed since the last load, and every "
                               f"release matches its inputs, code and configuration (use --force to rebuild anyway)",
                               highlight=False)
+                if snapshot_stale(s.warehouse):  # an earlier refresh could not refresh it
+                    warning = try_refresh_snapshot(s.warehouse)
+                    _print_warnings([warning] if warning else [])
+                    if not warning:
+                        console.print("the readers' snapshot was behind the warehouse: refreshed", highlight=False)
                 return
             if plan.reference:
                 console.print("reference files: changed, reloading")
@@ -125,7 +131,10 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
             ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
             if s.warehouse.exists():
-                refresh_snapshot(s.warehouse)
+                # What was published stays published: a reader holding the warehouse open only delays
+                # the snapshot, a warning, retried by the next refresh.
+                warning = try_refresh_snapshot(s.warehouse)
+                _print_warnings([warning] if warning else [])
     except WarehouseBusy as exc:
         raise click.ClickException(str(exc))
     if not ok:
@@ -161,7 +170,7 @@ def _span(years: list[int]) -> str:
 def _print_warnings(warnings: list[str]) -> None:
     """Warnings as plain text: a path or a trust name holding "[/]" is shown, never read as markup."""
     for warning in warnings:
-        console.print(Text.assemble(("warning", "yellow"), f" {warning}"), soft_wrap=True)
+        console.print(Text.assemble(("warning", "yellow"), f" {printable(warning)}"), soft_wrap=True)
 
 
 def _dagster_instance(settings: Settings):
