@@ -341,40 +341,102 @@ def pd_isna(value) -> bool:
     return value is None or value != value
 
 
+QUERY_CELL_LIMIT = 1000  # characters of one cell shown by `wres query`
+
+
 @main.command()
 @click.argument("sql")
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              help="Seconds the query may run before it is stopped.")
 @click.pass_context
-def query(ctx, sql, limit) -> None:
-    """Run a read-only SQL query against the warehouse's snapshot and print the result."""
+def query(ctx, sql, limit, timeout) -> None:
+    """Run one read-only SQL query against the warehouse's snapshot and print the result.
+
+    Bounded: the configuration's [duckdb] memory_limit, a timeout (--timeout), and Ctrl-C cancels it."""
     import duckdb
 
     from wres.runlock import reader_path
 
     s = _settings(ctx)
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise click.ClickException(_lines(exc))
+    if not statements:
+        raise click.ClickException("the query holds no SQL statement (it is empty, or only ';' or comments); "
+                                   "give one, e.g. wres query \"select 1\"")
+    if len(statements) > 1:
+        raise click.ClickException(f"the query holds {len(statements)} statements; `wres query` runs one at a "
+                                   f"time (run each separately)")
     source = reader_path(s.warehouse)
     if not source.exists():
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
     # The readers' snapshot (a refresh never waits for it), read-only, and no file access beyond
-    # it: no COPY ... TO, no ATTACH, no read_csv of other files, and the setting cannot be
-    # turned back on from the query.
+    # it: no COPY ... TO, no ATTACH, no read_csv of other files; the memory limit of every warehouse
+    # connection; and neither can be changed back from the query.
     con = duckdb.connect(str(source), read_only=True,
-                         config={"enable_external_access": False, "lock_configuration": True})
+                         config={**s.duckdb_config(), "enable_external_access": False, "lock_configuration": True})
     try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchmany(limit)
-    except duckdb.Error as exc:
-        raise click.ClickException(str(exc))
+        columns, rows = _run_bounded(con, sql, limit, timeout)
     finally:
         con.close()
-    # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup.
+    # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup, and a
+    # control character (an escape sequence, a newline) is shown escaped, never sent to the terminal.
     table = Table()
     for column in columns:
-        table.add_column(Text(column))
+        table.add_column(Text(printable(column, QUERY_CELL_LIMIT)))
     for row in rows:
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+        table.add_row(*(Text("" if v is None else printable(v, QUERY_CELL_LIMIT)) for v in row))
     stdout.print(table)
+
+
+def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], list[tuple]]:
+    """Run `sql` in a worker thread, so that the main thread can stop it with DuckDB's interrupt
+    when the timeout passes or Ctrl-C arrives (DuckDB does not see the signal while it computes)."""
+    import threading
+
+    import duckdb
+
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            cursor = con.execute(sql)
+            outcome["columns"] = [d[0] for d in cursor.description or []]
+            outcome["rows"] = cursor.fetchmany(limit) if cursor.description else []
+        except BaseException as exc:  # handed to the main thread, which reports it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="wres-query", daemon=True)
+    deadline = time.monotonic() + timeout
+    stopped = None
+    worker.start()
+    while worker.is_alive():
+        try:
+            worker.join(0.1)
+            if stopped is None and time.monotonic() >= deadline:
+                stopped = f"the query ran longer than {timeout:g} s and was stopped (--timeout sets the limit)"
+                con.interrupt()
+        except KeyboardInterrupt:
+            stopped = "the query was cancelled (Ctrl-C)"
+            con.interrupt()
+            worker.join()
+            console.print(stopped, highlight=False)
+            sys.exit(130)
+    if stopped:
+        raise click.ClickException(stopped)
+    error = outcome.get("error")
+    if isinstance(error, duckdb.Error):
+        raise click.ClickException(_lines(error))
+    if error is not None:
+        raise error
+    return outcome["columns"], outcome["rows"]
+
+
+def _lines(exc: Exception) -> str:
+    """An error's text, line by line, with the control characters of each line escaped."""
+    return "\n".join(printable(line) for line in str(exc).splitlines())
 
 
 if __name__ == "__main__":
