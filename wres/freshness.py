@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from wres.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Settings
-from wres.ingest.landing import reference_files, year_files
+from wres.ingest.landing import not_regular, reference_files, year_files
 from wres.ingest.load import latest_loads, sha256
 
 REFERENCE = "reference"
@@ -85,7 +85,8 @@ def landing_inputs(settings: Settings, years: list[int],
     raw_dir = settings.raw_dir
 
     def hashed(paths) -> Inputs:
-        return frozenset((str(p.relative_to(raw_dir)), sha256(p)) for p in paths if p.is_file())
+        return frozenset((str(p.relative_to(raw_dir)), sha256(p)) for p in paths
+                         if p.is_file() and not_regular(p, raw_dir) is None)
 
     found = dict(known or {})
     if REFERENCE not in found:
