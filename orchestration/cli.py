@@ -4,7 +4,9 @@ jobs in process, so it lives beside them)."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -90,6 +92,7 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.pass_context
 def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
     """Load, transform and publish the WRES years whose inputs changed, with progress."""
+    from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
     from wres.publish.release import recover_leftovers
@@ -105,6 +108,8 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
         raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
     chosen = sorted(years) if years else found
     _print_warnings(unexpected_entries(s.raw_dir))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl-C: said in words, lock released
     try:
         with writer_lock(s.warehouse, wait_seconds=24 * 3600 if wait else 0,
                          on_wait=lambda message: console.print(message, highlight=False)):
@@ -130,13 +135,17 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
             for year in plan.publish:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
             ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
-            if s.warehouse.exists():
+            if snapshot_stale(s.warehouse):  # the build swaps it in; this retries when that failed
                 # What was published stays published: a reader holding the warehouse open only delays
                 # the snapshot, a warning, retried by the next refresh.
                 warning = try_refresh_snapshot(s.warehouse)
                 _print_warnings([warning] if warning else [])
     except WarehouseBusy as exc:
         raise click.ClickException(str(exc))
+    except KeyboardInterrupt as exc:
+        if not isinstance(exc, RefreshInterrupted):  # else its step's failure said so already
+            console.print(f"wres refresh {INTERRUPTED}", highlight=False)
+        sys.exit(130)
     if not ok:
         sys.exit(1)
 
@@ -186,6 +195,7 @@ def _dagster_instance(settings: Settings):
 def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False) -> bool:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from orchestration.interrupts import RefreshInterrupted
     from wres.dbt import progress_listeners
     from wres.status import record_failures
 
@@ -212,8 +222,11 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False)
             progress.update(overall, description=f"build dbt models and tests: dbt {done}/{total_nodes}")
 
         progress_listeners.append(on_dbt_progress)
+        interrupted = None
         try:
             result = run_refresh(settings, plan.years, instance, publish=publish, on_step=on_step, plan=plan)
+        except RefreshInterrupted as exc:  # report what was done, then stop
+            result, interrupted = exc.outcome, exc
         finally:
             progress_listeners.remove(on_dbt_progress)
         progress.update(overall, description="done", completed=total)
@@ -229,6 +242,8 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False)
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
     console.print(summary, highlight=False)
+    if interrupted:
+        raise interrupted
     return result.ok
 
 

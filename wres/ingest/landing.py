@@ -61,7 +61,7 @@ def not_regular(path: Path, raw_dir: Path) -> str | None:
     except (OSError, RuntimeError):  # a dangling link, a loop
         return f"{shown}: a symbolic link to nothing readable; the landing zone holds regular files only"
     if target != zone and zone not in target.parents:
-        return (f"{shown}: a symbolic link to {printable(target, 80)}, outside the landing zone {printable(zone)}; "
+        return (f"{shown}: a symbolic link to {printable(target)}, outside the landing zone {printable(zone)}; "
                 f"the landing zone holds regular files only: copy the file in")
     if not stat.S_ISREG(mode):
         via = f"a symbolic link to {printable(target, 80)}, which is " if path.is_symlink() else ""
