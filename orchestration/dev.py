@@ -18,6 +18,7 @@ from pathlib import Path
 
 GRACE_SECONDS = 5
 PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class _Stop(Exception):
@@ -38,8 +39,12 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if sys.platform.startswith("linux"):  # `make` killed: this process is told, so is the group
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # `make` killed: this process is told
+        # The processes of dagster dev whose parent dies first are handed to this one, which waits for
+        # every one of them before it exits: nothing outlives `make dagster`.
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, _raise_stop)
     dagster = str(Path(sys.executable).parent / "dagster")
@@ -57,7 +62,36 @@ def main(argv: list[str]) -> int:
             pass
         _signal_group(child.pid, signal.SIGKILL)  # what is left of the group: webserver, daemon, run workers
         child.wait()
+        _reap_all()
         return 128 + stop.signum
+
+
+def _reap_all() -> None:
+    """Kill and wait for every process left to this one (the subreaper): one that left the process
+    group (a new session) would otherwise outlive the group's SIGKILL."""
+    while children := _children():
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _children() -> list[int]:
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == me:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
 
 
 if __name__ == "__main__":
