@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -308,3 +309,48 @@ def test_printable_escapes_and_bounds():
     assert printable("a\nb\tc\x1b[0m\x7f\u202e") == "a\\nb\\tc\\x1b[0m\\x7f\\u202e"
     assert printable("x" * 85, 80) == "x" * 80 + "… (5 more characters)"
     assert printable("é ü 中", 80) == "é ü 中"
+
+
+# --- a source removed ---------------------------------------------------------------------------
+
+def _marts(settings) -> dict[str, list[tuple]]:
+    """Every mart table's rows, sorted: what a release is built from."""
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' "
+                                            "order by 1").fetchall()]
+        return {t: sorted(con.execute(f'select * from marts."{t}"').fetchall(), key=repr) for t in tables}
+    finally:
+        con.close()
+
+
+def test_a_removed_survey_is_a_change_and_the_incremental_build_equals_the_full_one(refreshed, tmp_path, monkeypatch):
+    """The 2017 survey (WRES 2018's) is deleted. The incremental refresh reloads 2018 only, warns that
+    indicators 5-8 are not computed, and leaves no 2018 survey row in the marts; its marts equal, row for
+    row, those of a full build (`--force`) of the same landing zone."""
+    from tests.conftest import copy_of
+
+    builds = {}
+    for how in ("incremental", "full"):
+        settings = copy_of(refreshed, tmp_path / how)
+        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / how / "dagster"))
+        assert _marts(settings)["wres_survey_breakdown"]  # the survey was there
+        shutil.rmtree(settings.raw_dir / "staff_survey" / "2017")
+        code, output, _ = run(settings, "refresh", *(["--force"] if how == "full" else []))
+        assert "Traceback" not in output
+        assert ("WRES 2018: no staff survey in staff_survey/2017/, so indicators 5-8 are not computed for this "
+                "year") in output
+        if how == "incremental":
+            assert "WRES 2018: files changed, loading" in output and "ok ingest WRES 2017" not in output
+        builds[how] = _marts(settings)
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        try:
+            assert con.execute("select count(*) from marts.wres_survey_breakdown where wres_year = 2018").fetchone() \
+                == (0,)
+            assert con.execute("select count(*) from marts.wres_indicator_summary where wres_year = 2018 "
+                               "and indicator between 5 and 8").fetchone() == (0,)
+        finally:
+            con.close()
+    assert builds["incremental"].keys() == builds["full"].keys()
+    for table in builds["full"]:
+        assert builds["incremental"][table] == builds["full"][table], table

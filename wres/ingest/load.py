@@ -267,6 +267,9 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
                         f"from {stage_table}")
             result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
     result.warnings = trusts_without_type(con, wres_year)
+    if not any(f.contract is c.STAFF_SURVEY for f in found.files):
+        result.warnings.append(f"WRES {wres_year}: no staff survey in staff_survey/{found.survey_year}/, so indicators "
+                               f"5-8 are not computed for this year")
     return result
 
 
