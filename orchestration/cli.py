@@ -108,8 +108,9 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
         raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
     chosen = sorted(years) if years else found
     _print_warnings(unexpected_entries(s.raw_dir))
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl-C: said in words, lock released
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if on_main_thread:  # SIGTERM as Ctrl-C: said in words, the lock released
+        previous_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with writer_lock(s.warehouse, wait_seconds=24 * 3600 if wait else 0,
                          on_wait=lambda message: console.print(message, highlight=False)):
@@ -146,6 +147,9 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
         if not isinstance(exc, RefreshInterrupted):  # else its step's failure said so already
             console.print(f"wres refresh {INTERRUPTED}", highlight=False)
         sys.exit(130)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous_handler)
     if not ok:
         sys.exit(1)
 
