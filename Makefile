@@ -31,9 +31,10 @@ generate: install
 refresh: install
 	$(BIN)/wres refresh
 
-## make dagster: the Dagster UI on http://127.0.0.1:3000 with schedules and sensors running
+## make dagster [DAGSTER_ARGS='-p 3001']: the Dagster UI on http://127.0.0.1:3000 with schedules and sensors
+## running; SIGTERM or Ctrl-C stops it within seconds (orchestration/dev.py)
 dagster: install
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/python -m orchestration.dev -w workspace.yaml $(DAGSTER_ARGS)
 
 ## make validate: load the code location and check its definitions (dg, from dagster-dg-cli)
 validate: install

@@ -4,7 +4,9 @@ jobs in process, so it lives beside them)."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wres.config import Settings, load_settings
+from wres.text import printable
 
 console = Console(stderr=True)
 stdout = Console()
@@ -89,10 +92,11 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.pass_context
 def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
     """Load, transform and publish the WRES years whose inputs changed, with progress."""
+    from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
     from wres.publish.release import recover_leftovers
-    from wres.runlock import WarehouseBusy, refresh_snapshot, writer_lock
+    from wres.runlock import WarehouseBusy, snapshot_stale, try_refresh_snapshot, writer_lock
 
     s = _settings(ctx)
     found = wres_years_found(s.raw_dir, s)
@@ -104,6 +108,9 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
         raise click.ClickException(f"no files for WRES year(s) {missing} in {s.raw_dir}; found {found}")
     chosen = sorted(years) if years else found
     _print_warnings(unexpected_entries(s.raw_dir))
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    if on_main_thread:  # SIGTERM as Ctrl-C: said in words, the lock released
+        previous_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with writer_lock(s.warehouse, wait_seconds=24 * 3600 if wait else 0,
                          on_wait=lambda message: console.print(message, highlight=False)):
@@ -116,6 +123,11 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
                 console.print(f"WRES {_span(chosen)} up to date: no file changed since the last load, and every "
                               f"release matches its inputs, code and configuration (use --force to rebuild anyway)",
                               highlight=False)
+                if snapshot_stale(s.warehouse):  # an earlier refresh could not refresh it
+                    warning = try_refresh_snapshot(s.warehouse)
+                    _print_warnings([warning] if warning else [])
+                    if not warning:
+                        console.print("the readers' snapshot was behind the warehouse: refreshed", highlight=False)
                 return
             if plan.reference:
                 console.print("reference files: changed, reloading")
@@ -124,10 +136,20 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
             for year in plan.publish:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
             ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
-            if s.warehouse.exists():
-                refresh_snapshot(s.warehouse)
+            if snapshot_stale(s.warehouse):  # the build swaps it in; this retries when that failed
+                # What was published stays published: a reader holding the warehouse open only delays
+                # the snapshot, a warning, retried by the next refresh.
+                warning = try_refresh_snapshot(s.warehouse)
+                _print_warnings([warning] if warning else [])
     except WarehouseBusy as exc:
         raise click.ClickException(str(exc))
+    except KeyboardInterrupt as exc:
+        if not isinstance(exc, RefreshInterrupted):  # else its step's failure said so already
+            console.print(f"wres refresh {INTERRUPTED}", highlight=False)
+        sys.exit(130)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous_handler)
     if not ok:
         sys.exit(1)
 
@@ -161,7 +183,7 @@ def _span(years: list[int]) -> str:
 def _print_warnings(warnings: list[str]) -> None:
     """Warnings as plain text: a path or a trust name holding "[/]" is shown, never read as markup."""
     for warning in warnings:
-        console.print(Text.assemble(("warning", "yellow"), f" {warning}"), soft_wrap=True)
+        console.print(Text.assemble(("warning", "yellow"), f" {printable(warning)}"), soft_wrap=True)
 
 
 def _dagster_instance(settings: Settings):
@@ -177,6 +199,7 @@ def _dagster_instance(settings: Settings):
 def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False) -> bool:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from orchestration.interrupts import RefreshInterrupted
     from wres.dbt import progress_listeners
     from wres.status import record_failures
 
@@ -203,8 +226,11 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False)
             progress.update(overall, description=f"build dbt models and tests: dbt {done}/{total_nodes}")
 
         progress_listeners.append(on_dbt_progress)
+        interrupted = None
         try:
             result = run_refresh(settings, plan.years, instance, publish=publish, on_step=on_step, plan=plan)
+        except RefreshInterrupted as exc:  # report what was done, then stop
+            result, interrupted = exc.outcome, exc
         finally:
             progress_listeners.remove(on_dbt_progress)
         progress.update(overall, description="done", completed=total)
@@ -220,6 +246,8 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False)
     if publish:
         summary += f"; published {result.published or 'nothing'} to {settings.publish_dir}"
     console.print(summary, highlight=False)
+    if interrupted:
+        raise interrupted
     return result.ok
 
 
@@ -332,40 +360,102 @@ def pd_isna(value) -> bool:
     return value is None or value != value
 
 
+QUERY_CELL_LIMIT = 1000  # characters of one cell shown by `wres query`
+
+
 @main.command()
 @click.argument("sql")
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True,
+              help="Seconds the query may run before it is stopped.")
 @click.pass_context
-def query(ctx, sql, limit) -> None:
-    """Run a read-only SQL query against the warehouse's snapshot and print the result."""
+def query(ctx, sql, limit, timeout) -> None:
+    """Run one read-only SQL query against the warehouse's snapshot and print the result.
+
+    Bounded: the configuration's [duckdb] memory_limit, a timeout (--timeout), and Ctrl-C cancels it."""
     import duckdb
 
     from wres.runlock import reader_path
 
     s = _settings(ctx)
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise click.ClickException(_lines(exc))
+    if not statements:
+        raise click.ClickException("the query holds no SQL statement (it is empty, or only ';' or comments); "
+                                   "give one, e.g. wres query \"select 1\"")
+    if len(statements) > 1:
+        raise click.ClickException(f"the query holds {len(statements)} statements; `wres query` runs one at a "
+                                   f"time (run each separately)")
     source = reader_path(s.warehouse)
     if not source.exists():
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
     # The readers' snapshot (a refresh never waits for it), read-only, and no file access beyond
-    # it: no COPY ... TO, no ATTACH, no read_csv of other files, and the setting cannot be
-    # turned back on from the query.
+    # it: no COPY ... TO, no ATTACH, no read_csv of other files; the memory limit of every warehouse
+    # connection; and neither can be changed back from the query.
     con = duckdb.connect(str(source), read_only=True,
-                         config={"enable_external_access": False, "lock_configuration": True})
+                         config={**s.duckdb_config(), "enable_external_access": False, "lock_configuration": True})
     try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchmany(limit)
-    except duckdb.Error as exc:
-        raise click.ClickException(str(exc))
+        columns, rows = _run_bounded(con, sql, limit, timeout)
     finally:
         con.close()
-    # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup.
+    # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup, and a
+    # control character (an escape sequence, a newline) is shown escaped, never sent to the terminal.
     table = Table()
     for column in columns:
-        table.add_column(Text(column))
+        table.add_column(Text(printable(column, QUERY_CELL_LIMIT)))
     for row in rows:
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+        table.add_row(*(Text("" if v is None else printable(v, QUERY_CELL_LIMIT)) for v in row))
     stdout.print(table)
+
+
+def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], list[tuple]]:
+    """Run `sql` in a worker thread, so that the main thread can stop it with DuckDB's interrupt
+    when the timeout passes or Ctrl-C arrives (DuckDB does not see the signal while it computes)."""
+    import threading
+
+    import duckdb
+
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            cursor = con.execute(sql)
+            outcome["columns"] = [d[0] for d in cursor.description or []]
+            outcome["rows"] = cursor.fetchmany(limit) if cursor.description else []
+        except BaseException as exc:  # handed to the main thread, which reports it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="wres-query", daemon=True)
+    deadline = time.monotonic() + timeout
+    stopped = None
+    worker.start()
+    while worker.is_alive():
+        try:
+            worker.join(0.1)
+            if stopped is None and time.monotonic() >= deadline:
+                stopped = f"the query ran longer than {timeout:g} s and was stopped (--timeout sets the limit)"
+                con.interrupt()
+        except KeyboardInterrupt:
+            stopped = "the query was cancelled (Ctrl-C)"
+            con.interrupt()
+            worker.join()
+            console.print(stopped, highlight=False)
+            sys.exit(130)
+    if stopped:
+        raise click.ClickException(stopped)
+    error = outcome.get("error")
+    if isinstance(error, duckdb.Error):
+        raise click.ClickException(_lines(error))
+    if error is not None:
+        raise error
+    return outcome["columns"], outcome["rows"]
+
+
+def _lines(exc: Exception) -> str:
+    """An error's text, line by line, with the control characters of each line escaped."""
+    return "\n".join(printable(line) for line in str(exc).splitlines())
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import dagster as dg
 from wres.config import Settings
 from wres.freshness import RefreshPlan, plan_refresh
 from orchestration.definitions import build_definitions
+from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
@@ -53,7 +54,23 @@ class RefreshResult:
         return [s for s in self.steps if not s.ok]
 
 
+_INTERRUPTIONS = ("DagsterExecutionInterruptedError", "KeyboardInterrupt")
+
+
+def _interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether a step of the run failed because the process was told to stop (SIGTERM, SIGINT)."""
+    for event in result.all_events:
+        error = event.step_failure_data.error if event.is_step_failure and event.step_failure_data else None
+        while error is not None:
+            if error.cls_name in _INTERRUPTIONS:
+                return True
+            error = error.cause
+    return False
+
+
 def _error_of(result: dg.ExecuteInProcessResult) -> str:
+    if _interrupted(result):
+        return INTERRUPTED
     messages = []
     for event in result.all_events:
         failure = event.step_failure_data if event.is_step_failure else None
@@ -113,13 +130,20 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
 
     def step(name: str, job: str, partition: str | None = None, config: dict | None = None) -> bool:
         notify(name, "start")
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=instance, partition_key=partition, raise_on_error=False, run_config={**QUIET, **(config or {})},
-            tags={"wres/reason": "cli", **process_tags()})
+        try:
+            result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance, partition_key=partition, raise_on_error=False,
+                run_config={**QUIET, **(config or {})}, tags={"wres/reason": "cli", **process_tags()})
+        except (dg.DagsterExecutionInterruptedError, KeyboardInterrupt):  # outside a step of the run
+            outcome.steps.append(StepResult(name, False, INTERRUPTED))
+            notify(name, "failed")
+            raise RefreshInterrupted(outcome) from None
         outcome.steps.append(StepResult(name, result.success, "" if result.success else _error_of(result),
                                         _warnings_of(result), result.run_id,
                                         "" if result.success else _trace_of(result)))
         notify(name, "ok" if result.success else "failed")
+        if not result.success and _interrupted(result):
+            raise RefreshInterrupted(outcome)  # no further step: the process was told to stop
         return result.success
 
     if plan.reference and not step("load reference files", reference_job.name):

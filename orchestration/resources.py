@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 
 from wres.config import Settings, load_settings, settings as current_settings
-from wres.runlock import explain_duckdb_lock, refresh_snapshot, writer_lock
+from wres.runlock import explain_duckdb_lock, try_refresh_snapshot, writer_lock
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -84,7 +84,12 @@ class WarehouseResource(dg.ConfigurableResource):
             finally:
                 con.close()
 
-    def refresh_snapshot(self) -> None:
-        """Swap in a fresh copy of the warehouse for readers (call after a build, lock held)."""
+    def refresh_snapshot(self) -> str | None:
+        """Swap in a fresh copy of the warehouse for readers (call after a build, lock held). A process
+        holding the warehouse open does not fail the build: the warning is returned (and logged), and
+        the next refresh tries again."""
         with self.lock():
-            refresh_snapshot(self.path)
+            warning = try_refresh_snapshot(self.path)
+        if warning:
+            dg.get_dagster_logger().warning(warning)
+        return warning

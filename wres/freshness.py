@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from wres.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Settings
-from wres.ingest.landing import reference_files, year_files
+from wres.ingest.landing import not_regular, reference_files, year_files
 from wres.ingest.load import latest_loads, sha256
 
 REFERENCE = "reference"
@@ -85,14 +85,18 @@ def landing_inputs(settings: Settings, years: list[int],
     raw_dir = settings.raw_dir
 
     def hashed(paths) -> Inputs:
-        return frozenset((str(p.relative_to(raw_dir)), sha256(p)) for p in paths if p.is_file())
+        return frozenset((str(p.relative_to(raw_dir)), sha256(p)) for p in paths
+                         if p.is_file() and not_regular(p, raw_dir) is None)
 
     found = dict(known or {})
     if REFERENCE not in found:
         found[REFERENCE] = hashed(f.path for f in reference_files(raw_dir))
     for year in sorted(set(years) | {y - 1 for y in years if uses_previous_year(y, settings)}):
         if year not in found:
-            found[year] = hashed(f.path for f in year_files(raw_dir, year, settings).files)
+            files = year_files(raw_dir, year, settings)
+            # A problem of the layout (a FIFO, a link out of the zone, a misnamed file) is an input too:
+            # the year is not up to date while it lasts, so its load runs and names it.
+            found[year] = hashed(f.path for f in files.files) | frozenset((p, "") for p in files.problems)
     return found
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
+
+from wres.text import printable
 
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (file descriptor, depth) in this process
 
@@ -101,17 +104,26 @@ def writer_lock(warehouse: Path, wait_seconds: float = 0,
         os.close(fd)
 
 
+_LOCK_HOLDER = re.compile(r"held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
 def explain_duckdb_lock(exc: duckdb.Error, warehouse: Path) -> str:
-    """DuckDB's 'Conflicting lock is held in ... (PID n)' as one line that says what to do."""
+    """DuckDB's 'Conflicting lock is held in <program> (PID n). <more sentences>' as one line that
+    names the holder and says what to do. Only the holder's program and PID are taken from DuckDB's
+    message, whatever sentences it adds around them."""
     text = str(exc)
     if "lock" not in text.lower():
         return text
-    pid = text.rsplit("PID", 1)[-1].strip(" )\n") if "PID" in text else "?"
+    match = _LOCK_HOLDER.search(text)
+    if not match:
+        return (f"the warehouse {warehouse} is open in another process; "
+                f"readers should open the snapshot {snapshot_path(warehouse)} instead")
+    pid, command = match["pid"], match["program"]
     try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-    except (OSError, ValueError):
-        command = "unknown command"
-    return (f"the warehouse {warehouse} is open in another process (PID {pid}: {command[:120]}); "
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        pass
+    return (f"the warehouse {warehouse} is open in another process (PID {pid}: {printable(command, 120)}); "
             f"readers should open the snapshot {snapshot_path(warehouse)} instead")
 
 
@@ -129,6 +141,27 @@ def refresh_snapshot(warehouse: Path) -> Path:
     shutil.copyfile(warehouse, partial)
     os.replace(partial, target)
     return target
+
+
+def snapshot_stale(warehouse: Path) -> bool:
+    """Whether the readers' snapshot is missing or older than the warehouse (a refresh of it failed)."""
+    warehouse, snapshot = Path(warehouse), snapshot_path(warehouse)
+    if not warehouse.exists():
+        return False
+    return not snapshot.exists() or snapshot.stat().st_mtime_ns < warehouse.stat().st_mtime_ns
+
+
+def try_refresh_snapshot(warehouse: Path) -> str | None:
+    """Refresh the readers' snapshot; None when done, else a one-line warning saying why not. The
+    warehouse itself is complete either way (what was built or published stays so), and the next
+    refresh tries again (`snapshot_stale`)."""
+    try:
+        refresh_snapshot(warehouse)
+        return None
+    except (duckdb.Error, OSError) as exc:
+        reason = explain_duckdb_lock(exc, warehouse) if isinstance(exc, duckdb.Error) else str(exc)
+        return (f"the readers' snapshot {snapshot_path(warehouse)} could not be refreshed ({reason}); "
+                f"it still shows the warehouse as it was before, and the next `wres refresh` tries again")
 
 
 def reader_path(warehouse: Path) -> Path:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from wres import vocabulary as vocab
 
 TEXT, INTEGER, DATE, TIMESTAMP, COMPACT_DATE = "text", "integer", "date", "timestamp", "yyyymmdd"
+MAX_TEXT_LENGTH = 200  # characters of any text value: the longest ODS name or address line is far shorter
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Column:
     required: bool = True
     allowed: tuple[str, ...] | None = None
     non_negative: bool = False
+    max_length: int = MAX_TEXT_LENGTH
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wres.config import Settings
 from wres.ingest import contracts as c
+from wres.text import printable
 
 SURVEY_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 DCF_FILE = re.compile(r"^(?P<section>[a-z_]+)__(?P<submission_id>[^/]+)\.csv$")
@@ -38,6 +41,34 @@ class YearFiles:
         return grouped
 
 
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def not_regular(path: Path, raw_dir: Path) -> str | None:
+    """Why `path` is no landing file, or None for a regular file of the landing zone. A symbolic
+    link is followed only to a regular file inside the landing zone: reading a FIFO or a device
+    would hang or never end, and a file outside the zone is not the zone's to load."""
+    zone = Path(raw_dir).resolve()
+    shown = printable(path)
+    try:
+        target = path.resolve(strict=True)
+        mode = os.stat(target).st_mode
+    except (OSError, RuntimeError):  # a dangling link, a loop
+        return f"{shown}: a symbolic link to nothing readable; the landing zone holds regular files only"
+    if target != zone and zone not in target.parents:
+        return (f"{shown}: a symbolic link to {printable(target)}, outside the landing zone {printable(zone)}; "
+                f"the landing zone holds regular files only: copy the file in")
+    if not stat.S_ISREG(mode):
+        via = f"a symbolic link to {printable(target, 80)}, which is " if path.is_symlink() else ""
+        return f"{shown}: {via}{_kind(mode)}, not a regular file; the landing zone holds regular files only"
+    return None
+
+
 def _year_folders(folder: Path) -> set[int]:
     if not folder.is_dir():
         return set()
@@ -58,7 +89,7 @@ def reference_files(raw_dir: Path) -> list[LandingFile]:
     files = [LandingFile(raw_dir / "reference" / "etr.csv", c.ETR),
              LandingFile(raw_dir / "reference" / "trust_types.csv", c.TRUST_TYPES)]
     names = raw_dir / "reference" / "icb_names.csv"
-    if names.exists():
+    if names.exists() or names.is_symlink():
         files.append(LandingFile(names, c.ICB_NAMES))
     return files
 
@@ -70,21 +101,21 @@ def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:
 
     workforce = raw_dir / "workforce_statistics" / str(wres_year)
     if workforce.is_dir():
-        for path in sorted(workforce.iterdir()):
+        for path in _entries(workforce, raw_dir, found):
             if path.suffix == ".csv":
                 found.files.append(LandingFile(path, c.WORKFORCE_STATISTICS))
-            elif path.is_file():
-                found.problems.append(f"{path}: unexpected file; workforce_statistics/{wres_year}/ holds *.csv files")
+            else:
+                found.problems.append(f"{printable(path)}: unexpected file; workforce_statistics/{wres_year}/ holds *.csv files")
 
     dcf = raw_dir / "dcf" / str(wres_year)
     expected = c.dcf_sections_for(wres_year, settings.years.dcf_workforce_from)
     seen: set[str] = set()
     if dcf.is_dir():
-        for path in sorted(dcf.iterdir()):
+        for path in _entries(dcf, raw_dir, found):
             match = DCF_FILE.match(path.name)
             if not match or match["section"] not in c.DCF_SECTIONS:
                 found.problems.append(
-                    f"{path}: unexpected file name; expected <section>__<submission_id>.csv "
+                    f"{printable(path)}: unexpected file name; expected <section>__<submission_id>.csv "
                     f"with section one of {', '.join(c.DCF_SECTIONS)}")
                 continue
             seen.add(match["section"])
@@ -96,17 +127,39 @@ def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:
 
     survey = raw_dir / "staff_survey" / str(survey_year)
     if survey.is_dir():
-        for path in sorted(survey.iterdir()):
+        for path in _entries(survey, raw_dir, found):
             if path.name.endswith(SURVEY_SUFFIXES):
                 found.files.append(LandingFile(path, c.STAFF_SURVEY))
-            elif path.is_file():
-                found.problems.append(f"{path}: unexpected file; staff_survey/{survey_year}/ holds "
+            else:
+                found.problems.append(f"{printable(path)}: unexpected file; staff_survey/{survey_year}/ holds "
                                       f"{', '.join('*' + s for s in SURVEY_SUFFIXES)} files")
     return found
 
 
+def _entries(folder: Path, raw_dir: Path, found: YearFiles) -> list[Path]:
+    """The files of a year folder. A folder inside it is left out (`unexpected_entries` warns about
+    it); anything else that is not a regular file of the landing zone is a problem of the year."""
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        problem = not_regular(path, raw_dir)
+        if problem:
+            found.problems.append(problem)
+        else:
+            files.append(path)
+    return files
+
+
 SOURCE_FOLDERS = ("workforce_statistics", "dcf", "staff_survey")
 REFERENCE_FILES = ("etr.csv", "trust_types.csv", "icb_names.csv")
+
+
+def _inner_folder(path: Path) -> str:
+    if path.name.endswith((*SURVEY_SUFFIXES, ".gz")):
+        return (f"{path}: a folder named like a data file, not a file; it is not read (a file unpacked into "
+                f"a folder of its name? put the file itself in {path.parent.name}/)")
+    return f"{path}: a folder inside a year folder; it is not read"
 
 
 def unexpected_entries(raw_dir: Path) -> list[str]:
@@ -129,7 +182,7 @@ def unexpected_entries(raw_dir: Path) -> list[str]:
             found.extend(f"{p}: expected a year folder {entry.name}/<YYYY>/; it is not read"
                          for p in sorted(entry.iterdir())
                          if not p.name.startswith(".") and not (p.is_dir() and re.fullmatch(r"\d{4}", p.name)))
-            found.extend(f"{q}: a folder inside a year folder; it is not read"
+            found.extend(_inner_folder(q)
                          for p in sorted(entry.iterdir()) if p.is_dir() and re.fullmatch(r"\d{4}", p.name)
-                         for q in sorted(p.iterdir()) if q.is_dir())
+                         for q in sorted(p.iterdir()) if q.is_dir() and not q.is_symlink())
     return found

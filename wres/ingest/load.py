@@ -29,7 +29,7 @@ from wres import vocabulary as vocab
 from wres.config import Settings
 from wres.dbt import ensure_build_years_table
 from wres.ingest import contracts as c
-from wres.ingest.landing import LandingFile, reference_files, year_files
+from wres.ingest.landing import LandingFile, not_regular, reference_files, year_files
 from wres.ingest.read import (
     ContractError,
     Problem,
@@ -135,6 +135,7 @@ def _check_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], layou
                  wres_year: int | None, survey_questions: dict | None, max_count: int) -> dict[c.Contract, str]:
     """Stage and check every file; raise ContractError listing every problem found."""
     problems: list[Problem | str] = list(layout_problems)
+    unchecked_orgs: list[str] = []
     staged: dict[c.Contract, str] = {}
     by_contract: dict[c.Contract, list[LandingFile]] = {}
     for item in files:
@@ -166,16 +167,27 @@ def _check_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], layou
         if read_problems:
             continue
         problems.extend(empty_file_problems(con, table, [i for group in groups.values() for i in group]))
-        problems.extend(run_checks(con, table, column_checks(contract, wres_year, survey_questions, max_count),
-                                   headers))
+        reference = reference_loaded(con)
+        if wres_year is not None and "org_code" in contract.names and not reference and not unchecked_orgs:
+            unchecked_orgs.append("org codes not checked: no NHS trust in England is loaded from the ODS reference "
+                                  "(reference/etr.csv); the reference files must load first (`wres check` "
+                                  "lists their problems)")
+        problems.extend(run_checks(con, table, column_checks(contract, wres_year, survey_questions, max_count,
+                                                             reference), headers))
         problems.extend(duplicate_key_problems(con, table, contract))
         if contract.source.startswith("dcf/"):
             problems.extend(submission_problems(con, table, items, wres_year))
         staged[contract] = table
+    problems.extend(unchecked_orgs)
     if problems:
         context = f"WRES {wres_year}" if wres_year else "reference files"
         raise ContractError(problems, context)
     return staged
+
+
+def reference_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the raw ODS reference holds any English NHS trust."""
+    return con.execute(f"select count(*) from {RAW}.etr where nullif(region_code, '') is not null").fetchone()[0] > 0
 
 
 def _manifest_rows(con, table: str, files: list[LandingFile], raw_dir: Path) -> list[dict]:
@@ -255,6 +267,9 @@ def ingest_year(con: duckdb.DuckDBPyConnection, raw_dir: Path, wres_year: int, s
                         f"from {stage_table}")
             result.rows[contract.raw_table] = con.execute(f"select count(*) from {stage_table}").fetchone()[0]
     result.warnings = trusts_without_type(con, wres_year)
+    if not any(f.contract is c.STAFF_SURVEY for f in found.files):
+        result.warnings.append(f"WRES {wres_year}: no staff survey in staff_survey/{found.survey_year}/, so indicators "
+                               f"5-8 are not computed for this year")
     return result
 
 
@@ -283,7 +298,9 @@ def ingest_reference(con: duckdb.DuckDBPyConnection, raw_dir: Path, run_id: str 
     raw_dir = Path(raw_dir).resolve()
     files = reference_files(raw_dir)
     missing = [f"{f.path}: missing; the landing zone needs it (see CONTRACTS in the README)"
-               for f in files if not f.path.exists()]
+               for f in files if not f.path.exists() and not f.path.is_symlink()]
+    missing += [problem for f in files if (f.path.exists() or f.path.is_symlink())
+                and (problem := not_regular(f.path, raw_dir))]
     if missing:
         raise ContractError(missing, "reference files")
     ensure_raw_schema(con)

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from wres import vocabulary as vocab
 from wres.ingest import contracts as c
 from wres.ingest.landing import LandingFile
+from wres.text import excerpt, printable
 
 MAX_EXAMPLES = 5
 
@@ -32,9 +33,9 @@ class Problem:
     count: int = 1
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [printable(self.file)]
         if self.column:
-            where.append(f"column '{self.column}'")
+            where.append(f"column '{excerpt(self.column)}'")
         if self.lines:
             shown = ", ".join(str(n) for n in self.lines)
             more = f" (and {self.count - len(self.lines)} more rows)" if self.count > len(self.lines) else ""
@@ -46,7 +47,8 @@ class ContractError(Exception):
     """One or more landing files break their contract."""
 
     def __init__(self, problems: list[Problem | str], context: str = ""):
-        self.problems = [str(p) for p in problems]
+        # One line each, whatever a file name or a value holds: a newline would print a fake line.
+        self.problems = [printable(p) for p in problems]
         lead = f"{context}: " if context else ""
         shown = self.problems[:25]
         more = f"\n  ... and {len(self.problems) - 25} more" if len(self.problems) > 25 else ""
@@ -59,6 +61,9 @@ def _sql_str(value: str) -> str:
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+GZIP_MAGIC, ZIP_MAGIC = b"\x1f\x8b", b"PK\x03\x04"
 
 
 # --- headers --------------------------------------------------------------------------------
@@ -78,15 +83,41 @@ def read_header(item: LandingFile) -> list[str]:
     except (OSError, EOFError) as exc:
         raise ValueError(f"cannot be read ({exc})") from exc
     if not first.strip():
-        raise ValueError("is empty; expected a header row naming the columns")
+        raise ValueError("is empty; expected a header row naming the columns" if item.contract.header else
+                         "is empty; expected the rows of an ODS etr extract")
+    if first.startswith(GZIP_MAGIC):
+        raise ValueError("is gzip-compressed, but its name does not end in .gz; decompress it (gunzip) or, "
+                         "for a survey file, name it .csv.gz")
+    if first.startswith(ZIP_MAGIC):
+        raise ValueError("is a ZIP archive (or an Excel workbook), not a CSV file; extract the CSV from it, "
+                         "or save the sheet as CSV UTF-8")
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"line 1 is not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8") from exc
+    if path.name.endswith(".gz") and first.startswith(GZIP_MAGIC):
+        raise ValueError("is compressed twice (gzip inside gzip); compress it once")
     row = next(csv.reader(io.StringIO(text)))
     if not item.contract.header:
         return list(c.ETR_COLUMNS) if len(row) == len(c.ETR_COLUMNS) else row
     return [name.strip() for name in row]
+
+
+def _names(names: list[str], shown: int = 10) -> str:
+    """Column names read from a file, each a bounded excerpt, at most `shown` of them."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(excerpt(n) for n in names[:shown]) + more
+
+
+def _other_delimiter(header: list[str], contract: c.Contract) -> str | None:
+    """';' or a tab when the header is one field that splits on it into the contract's column names."""
+    if len(header) != 1:
+        return None
+    for delimiter in (";", "\t", "|"):
+        names = [n.strip().strip('"') for n in header[0].split(delimiter)]
+        if len(names) > 1 and set(contract.names) & set(names):
+            return "tab" if delimiter == "\t" else delimiter
+    return None
 
 
 def check_header(item: LandingFile, header: list[str]) -> list[Problem]:
@@ -99,7 +130,12 @@ def check_header(item: LandingFile, header: list[str]) -> list[Problem]:
     problems = []
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        problems.append(Problem(name, f"columns named twice in the header: {', '.join(duplicated)}"))
+        problems.append(Problem(name, f"columns named twice in the header: {_names(duplicated)}"))
+    delimiter = _other_delimiter(header, contract)
+    if delimiter:
+        return [Problem(name, f"line 1 is one column '{excerpt(header[0])}': the fields seem separated by "
+                              f"'{delimiter}', not commas (Excel writes its CSV with '{delimiter}' in some "
+                              f"locales); save the file as comma-separated CSV UTF-8")]
     missing = [n for n in contract.names if n not in header]
     if missing:
         problems.append(Problem(name, f"missing column(s) {', '.join(missing)}; expected "
@@ -108,7 +144,7 @@ def check_header(item: LandingFile, header: list[str]) -> list[Problem]:
     extra = [h for h in header if h not in contract.names and not (pattern and pattern.match(h))]
     if extra:
         hint = " or survey question columns (q<number><letters>)" if pattern else ""
-        problems.append(Problem(name, f"unexpected column(s) {', '.join(extra)}; the contract allows "
+        problems.append(Problem(name, f"unexpected column(s) {_names(extra)}; the contract allows "
                                       f"{', '.join(contract.names)}{hint}"))
     return problems
 
@@ -188,7 +224,8 @@ def utf8_problem(item: LandingFile) -> Problem | None:
 
 
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]
+    """DuckDB's message, first line, bounded: it may quote the file's line."""
+    return printable(str(exc).strip().splitlines()[0], 200)
 
 
 # --- value checks ---------------------------------------------------------------------------
@@ -211,13 +248,19 @@ def is_count_sql(column: str, max_count: int) -> str:
 
 
 def column_checks(contract: c.Contract, wres_year: int | None, survey_questions: dict | None,
-                  max_count: int) -> list[Check]:
+                  max_count: int, reference_loaded: bool = True) -> list[Check]:
+    """The checks of a contract's columns. Org codes are checked against the ODS reference only when
+    it holds trusts (`reference_loaded`): else every row would fail, and one problem says so instead."""
     checks: list[Check] = []
     for col in contract.columns:
         q = _ident(col.name)
         filled = f"nullif(trim({q}), '')"
         if col.required:
             checks.append(Check(col.name, f"{filled} is null", "is empty; expected a value"))
+        if col.type == c.TEXT and col.allowed is None:
+            checks.append(Check(col.name, f"length({q}) > {int(col.max_length)}",
+                                f"'{{value}}' is longer than {col.max_length} characters, the contract's "
+                                f"maximum for a text value"))
         if col.type == c.INTEGER:
             checks.append(Check(col.name, f"{filled} is not null and not regexp_full_match({filled}, '{WHOLE_NUMBER}')",
                                 "'{value}' is not a whole number; expected digits only (no decimal point, "
@@ -256,7 +299,7 @@ def column_checks(contract: c.Contract, wres_year: int | None, survey_questions:
         checks.append(Check("submitted_at", f"try_cast(submitted_at as timestamp) < timestamp '{wres_year}-04-01'",
                             f"'{{value}}' is before the WRES {wres_year} census date ({wres_year}-03-31): "
                             f"a return submitted then belongs to an earlier year; check the folder dcf/<YYYY>/"))
-    if wres_year is not None and "org_code" in contract.names:
+    if wres_year is not None and "org_code" in contract.names and reference_loaded:
         checks.append(Check("org_code", f"nullif(trim(org_code), '') is not null and org_code not in "
                                         f"(select org_code from raw.etr where nullif(region_code, '') is not null)",
                             "'{value}' is not an NHS trust in England in the ODS reference (reference/etr.csv, "
@@ -291,7 +334,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, table: str, checks: list[Check],
             rows = con.execute(f"select _line, {value} from {scan} where {check.predicate} "
                                f"order by _line limit {MAX_EXAMPLES}").fetchall()
             example = rows[0][1] if rows else None
-            message = check.message.format(value=example)
+            message = check.message.format(value=None if example is None else excerpt(example))
             if unit == "row":
                 message = f"{message} (Parquet row numbers)"
             problems.append(Problem(file, message, check.column, tuple(r[0] for r in rows), count))
@@ -315,8 +358,8 @@ def duplicate_key_problems(con: duckdb.DuckDBPyConnection, table: str, contract:
     scope = "in a submission" if per_submission else "across the files of the year"
     problems = []
     for files, keys, example, times in rows:
-        what = (f"duplicate key ({example}) appears {times} times" if keys == 1 else
-                f"{keys:,} keys appear more than once (up to {times} times), for example ({example})")
+        what = (f"duplicate key ({excerpt(example)}) appears {times} times" if keys == 1 else
+                f"{keys:,} keys appear more than once (up to {times} times), for example ({excerpt(example)})")
         problems.append(Problem(files, f"{what}; expected one row per {', '.join(contract.key)} {scope}"))
     return problems
 
@@ -349,18 +392,18 @@ def submission_problems(con: duckdb.DuckDBPyConnection, table: str, items: list[
         f"select s._file, min(s.submission_id), count(*) from {table} s join _expected_submission e "
         f"using (_file) where s.submission_id is distinct from e.submission_id group by s._file"
     ).fetchall():
-        problems.append(Problem(file, f"submission_id '{found}' differs from the file name's "
+        problems.append(Problem(file, f"submission_id '{excerpt(found)}' differs from the file name's "
                                       f"'{expected[file]}' in {count} row(s)", "submission_id"))
     for file, orgs in con.execute(
         f"select _file, string_agg(distinct org_code, ', ') from {table} group by _file "
         f"having count(distinct org_code) > 1"
     ).fetchall():
-        problems.append(Problem(file, f"holds several trusts ({orgs}); expected one trust per submission",
+        problems.append(Problem(file, f"holds several trusts ({excerpt(orgs)}); expected one trust per submission",
                                 "org_code"))
     for file, found in con.execute(
         f"select _file, string_agg(distinct submitted_at, ', ') from {table} group by _file "
         f"having count(distinct submitted_at) > 1"
     ).fetchall():
-        problems.append(Problem(file, f"rows disagree on submitted_at ({found}); expected one time per submission",
+        problems.append(Problem(file, f"rows disagree on submitted_at ({excerpt(found)}); expected one time per submission",
                                 "submitted_at"))
     return problems

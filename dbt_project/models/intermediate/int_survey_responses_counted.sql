@@ -8,12 +8,18 @@
 -- who answered either of its two questions, as having experienced it when either answer is not
 -- "Never". Groups where nobody answered an indicator have no row for it.
 -- Incremental on the WRES year: a build recomputes only the years in control.build_years (every
--- year when it is empty, or with --full-refresh).
+-- year when it is empty, or with --full-refresh). The pre-hook first deletes the rows of the years
+-- it recomputes: delete+insert alone replaces only the years that still have rows, so the rows of
+-- a year whose survey was removed from the landing zone would stay (an incremental build would
+-- keep indicators 5-8 that a full build drops).
 -- The question map and answer scales are read at compile time (macro survey_question_periods):
 -- depends_on: {{ ref('survey_question_map') }}
 -- depends_on: {{ ref('survey_answers') }}
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='wres_year',
-          on_schema_change='fail') }}
+          on_schema_change='fail',
+          pre_hook="{% if is_incremental() %}delete from {{ this }} where wres_year in (select wres_year from "
+                   ~ "{{ source('control', 'build_years') }}) or not exists (select 1 from "
+                   ~ "{{ source('control', 'build_years') }}){% endif %}") }}
 
 {%- set periods = survey_question_periods() %}
 {%- set indicators = [] %}
