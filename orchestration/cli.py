@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wres.config import Settings, load_settings
+from wres.config import ConfigError, Settings, load_settings
 
 console = Console(stderr=True)
 stdout = Console()
@@ -35,7 +35,10 @@ def _settings(ctx: click.Context) -> Settings:
 @click.pass_context
 def main(ctx: click.Context, raw_dir, warehouse, publish_dir, config_file) -> None:
     """The NHS Workforce Race Equality Standard (WRES) warehouse."""
-    settings = load_settings(config_file).with_paths(raw_dir, warehouse, publish_dir)
+    try:
+        settings = load_settings(config_file).with_paths(raw_dir, warehouse, publish_dir)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     os.umask(settings.umask)
     ctx.obj = {"settings": settings}
 

@@ -121,8 +121,12 @@ def test_the_gate_catches_a_cell_published_by_mistake(released, tmp_path):
 
     folder = _tampered(release, tmp_path, publish_six)
     results = {c.guards: c for c in publication_checks(con, 2018, folder, None, settings)}
-    small = results["no count of 1-7 below England (board counts exempt by configuration)"]
+    small = results["no count in the configuration's small-count range below England (board counts exempt by "
+                    "configuration)"]
     assert not small.success and small.failing_rows == ["1:trust:RBB:all:headcount_bme <- the value is published"]
+    rule = results["methodology minimum: no count of 1-7 below England, whatever the configuration's thresholds "
+                   "(board counts exempt by configuration)"]
+    assert not rule.success and rule.failing_rows == ["1:trust:RBB:all:headcount_bme <- the value is published"]
     assert not results["no value where suppressed"].success
     derivable = next(c for g, c in results.items() if g.startswith("no sensitive cell"))
     assert not derivable.success
@@ -133,10 +137,12 @@ def test_release_manifest_and_report(released):
     _, _, release, gate = released
     manifest = json.loads((release.folder / "manifest.json").read_text())
     assert manifest["gate"]["passed"] is True
-    # Every expectation of the gate's suites: return_completeness 3, data_quality_warnings 4, published_tables 5,
-    # published_survey_breakdown 4, published_model_employer 2, published_columns 1, landing_zone_consistency 1,
-    # and the dbt data tests the refresh recorded for the year, 1.
-    assert len(manifest["checks"]) == len(gate.checks) == 21
+    # The configuration against the methodology's minimums, 1; every expectation of the gate's suites:
+    # return_completeness 3, data_quality_warnings 4, published_tables 7, published_survey_breakdown 5,
+    # published_model_employer 2, published_columns 1, landing_zone_consistency 1; and the dbt data tests the
+    # refresh recorded for the year, 1.
+    assert len(manifest["checks"]) == len(gate.checks) == 25
+    assert "protection_notice" not in manifest and manifest["checks"][0]["suite"] == "configuration"
     assert {c["severity"] for c in manifest["checks"]} == {"error", "warning"}
     assert manifest["suppression"]["declaration<80%"] > 0 and manifest["suppression"]["secondary"] > 0
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])

@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from wres.config import Settings
+from wres.config import METHODOLOGY_MINIMUMS, Settings
 from wres.disclosure.audit import audit
 from wres.disclosure.releases import published_cells
 from wres.ingest.landing import reference_files, year_files
@@ -92,6 +92,9 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
         counts |= frame["measure"].isin(["members_total", "members_bme"])
     frame["is_small_published_count"] = below_england & counts & frame["value"].between(t.small_count_min,
                                                                                           t.small_count_max)
+    # The methodology's count rule as well, so that a configuration weaker than it cannot pass unnoticed.
+    frame["is_small_count_by_methodology"] = below_england & counts & frame["value"].between(
+        METHODOLOGY_MINIMUMS["small_count_min"], METHODOLOGY_MINIMUMS["small_count_max"])
     survey = frame["indicator"].isin([5, 6, 7, 8]) & (frame["measure"].str.startswith("pct_")
                                                       | frame["measure"].str.startswith("respondents_"))
     # Each survey figure's own denominator (the legacy indicator 7 figures have theirs).
