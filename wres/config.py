@@ -40,6 +40,10 @@ METHODOLOGY_MINIMUMS = {"small_count_min": 1, "small_count_max": 7, "survey_min_
 # cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control"): the
 # publication rounds to it and the gate checks it.
 SURVEY_BREAKDOWN_DECIMALS = 1
+# The survey breakdown's percentages are published rounded to this many decimals, so that a denominator
+# cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control"): the
+# publication rounds to it and the gate checks it.
+SURVEY_BREAKDOWN_DECIMALS = 1
 
 
 class ConfigError(ValueError):

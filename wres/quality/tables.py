@@ -13,12 +13,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from wres.config import METHODOLOGY_MINIMUMS, Settings
+from wres.config import METHODOLOGY_MINIMUMS, SURVEY_BREAKDOWN_DECIMALS, Settings
 from wres.disclosure.audit import audit
 from wres.disclosure.releases import published_cells
 from wres.ingest.landing import reference_files, year_files
 from wres.ingest.load import release_inputs, sha256
-from wres.publish.contents import RELEASE_TABLES, SURVEY_BREAKDOWN_DECIMALS
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
@@ -155,16 +154,15 @@ def published_model_employer(release_folder: Path) -> tuple[pd.DataFrame, str]:
 
 
 def published_columns(release_folder: Path) -> tuple[pd.DataFrame, str]:
-    """One row per column of every table file of the release (`table.column`)."""
+    """One row per column of every table file of the release as written (`table.column`)."""
 
     con = duckdb.connect()
     rows = []
     try:
-        for table in RELEASE_TABLES:
-            path = Path(release_folder) / f"{table}.parquet"
-            if path.exists():
-                names = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
-                rows += [(table, name, f"{table}.{name}") for name in names]
+        for path in sorted(Path(release_folder).glob("*.parquet")):
+            table = path.stem
+            names = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
+            rows += [(table, name, f"{table}.{name}") for name in names]
     finally:
         con.close()
     return pd.DataFrame(rows, columns=["table", "column_name", "column_id"]), "column_id"
