@@ -95,7 +95,8 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
     from wres.publish.release import recover_leftovers
-    from wres.runlock import WarehouseBusy, refresh_snapshot, writer_lock
+    from wres.runlock import WarehouseBusy, writer_lock
+    from wres.warehouse import refresh_snapshot
 
     s = _settings(ctx)
     found = wres_years_found(s.raw_dir, s)
@@ -128,7 +129,7 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
             ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
             if s.warehouse.exists():
-                refresh_snapshot(s.warehouse)
+                refresh_snapshot(s)
     except WarehouseBusy as exc:
         raise click.ClickException(str(exc))
     if not ok:
@@ -289,10 +290,18 @@ def check(ctx, years) -> None:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context
 def dbt(ctx, args) -> None:
-    """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`."""
+    """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`, holding the
+    warehouse's writer lock (dbt opens the warehouse to write)."""
     from wres.dbt import run_dbt
+    from wres.runlock import WarehouseBusy, writer_lock
 
-    sys.exit(run_dbt(list(args), _settings(ctx)).returncode)
+    s = _settings(ctx)
+    try:
+        with writer_lock(s.warehouse):
+            code = run_dbt(list(args), s).returncode
+    except WarehouseBusy as exc:
+        raise click.ClickException(str(exc))
+    sys.exit(code)
 
 
 @main.command()
@@ -344,24 +353,21 @@ def query(ctx, sql, limit) -> None:
     import duckdb
 
     from wres.runlock import reader_path
+    from wres.warehouse import reader
 
     s = _settings(ctx)
-    source = reader_path(s.warehouse)
-    if not source.exists():
+    if not reader_path(s.warehouse).exists():
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
-    # The readers' snapshot (a refresh never waits for it), read-only, and no file access beyond
-    # it: no COPY ... TO, no ATTACH, no read_csv of other files, and the setting cannot be
-    # turned back on from the query.
-    con = duckdb.connect(str(source), read_only=True,
-                         config={"enable_external_access": False, "lock_configuration": True})
+    # The readers' snapshot (a refresh never waits for it), read-only, with the memory limit, and no
+    # file access beyond it: no COPY ... TO, no ATTACH, no read_csv of other files, and the settings
+    # cannot be changed from the query.
     try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchmany(limit)
+        with reader(s, config={"enable_external_access": False, "lock_configuration": True}) as con:
+            cursor = con.execute(sql)
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchmany(limit)
     except duckdb.Error as exc:
         raise click.ClickException(str(exc))
-    finally:
-        con.close()
     # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup.
     table = Table()
     for column in columns:

@@ -20,7 +20,6 @@ from wres.freshness import RefreshPlan, plan_refresh
 from orchestration.definitions import build_definitions
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
-from orchestration.resources import WarehouseResource
 from orchestration.runs import process_tags
 
 # The CLI prints each step, its errors and warnings itself; the run log keeps everything.
@@ -105,7 +104,7 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     outcome = RefreshResult(years=list(plan.years), plan=plan)
     if plan.nothing_to_do:
         return outcome
-    defs = build_definitions(WarehouseResource.from_settings(settings))
+    defs = build_definitions(settings)
     defs.resolve_all_job_defs()  # before any run: what a run leaves behind in this context cannot reach it
     keys = [str(y) for y in plan.years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
-from functools import lru_cache
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,6 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 # and 9 withheld below 80% declaration. The configuration may be stricter, never weaker by default.
 METHODOLOGY_MINIMUMS = {"small_count_min": 1, "small_count_max": 7, "survey_min_respondents": 11,
                         "declaration_withhold": 0.80}
-# The survey breakdown's percentages are published rounded to this many decimals, so that a denominator
-# cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control"): the
-# publication rounds to it and the gate checks it.
-SURVEY_BREAKDOWN_DECIMALS = 1
 # The survey breakdown's percentages are published rounded to this many decimals, so that a denominator
 # cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control"): the
 # publication rounds to it and the gate checks it.
@@ -355,9 +350,3 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         umask=int(parsed.security.umask, 8),
         allow_weaker_than_methodology=parsed.protection.allow_weaker_than_methodology,
     )
-
-
-@lru_cache(maxsize=1)
-def settings() -> Settings:
-    """The settings of this process (read once)."""
-    return load_settings()

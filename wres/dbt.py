@@ -21,6 +21,7 @@ from typing import Callable, ContextManager, Iterator
 
 import duckdb
 
+from wres import warehouse
 from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt_child import real_dbt
 
@@ -90,7 +91,7 @@ def run_dbt(args: list[str], settings: Settings, capture: bool = False,
 
     if build_years is None:
         return run()
-    with building_years(lambda: duckdb.connect(str(settings.warehouse)), build_years):
+    with building_years(lambda: warehouse.writer(settings), build_years):
         return run()
 
 

@@ -5,7 +5,7 @@ open, even read-only. So every step that writes the warehouse (a CLI refresh as 
 Dagster run) holds an exclusive lock on `<warehouse>.lock`; the lock file names its holder,
 so a second writer can say who it waits for. Readers (analysts, `wres status`, `wres query`)
 never open the warehouse itself: they open `<warehouse>.snapshot.duckdb`, a copy the writer
-swaps in atomically after it has finished writing, so a refresh never waits for a reader and a
+swaps in atomically after it has finished writing (wres.warehouse.refresh_snapshot), so a refresh never waits for a reader and a
 reader is never refused during a refresh.
 
 The lock is re-entrant within a process (a CLI refresh holds it while the Dagster steps it runs
@@ -17,7 +17,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-import duckdb
+import duckdb  # for the type of the error explained; connections are opened in wres.warehouse
 
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (file descriptor, depth) in this process
 
@@ -113,22 +112,6 @@ def explain_duckdb_lock(exc: duckdb.Error, warehouse: Path) -> str:
         command = "unknown command"
     return (f"the warehouse {warehouse} is open in another process (PID {pid}: {command[:120]}); "
             f"readers should open the snapshot {snapshot_path(warehouse)} instead")
-
-
-def refresh_snapshot(warehouse: Path) -> Path:
-    """Copy the warehouse, checkpointed, to its snapshot path and swap it in atomically.
-    Call with the writer lock held and no connection open."""
-    warehouse = Path(warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    target = snapshot_path(warehouse)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    shutil.copyfile(warehouse, partial)
-    os.replace(partial, target)
-    return target
 
 
 def reader_path(warehouse: Path) -> Path:
