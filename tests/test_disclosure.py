@@ -58,7 +58,7 @@ class Zone:
         return out
 
     def measures(self) -> pd.DataFrame:
-        """Indicator 1 rows with the primary rules of DOMAIN.md applied by hand."""
+        """Indicator 1 rows with the primary rules of docs/METHODOLOGY.md applied by hand."""
         rows = []
         for (level, area), breakdowns in self.counts().items():
             below = level != "england"

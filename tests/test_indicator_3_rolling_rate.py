@@ -1,5 +1,5 @@
 """Indicator 3 as published before 2022, the two-year rolling rate: the small-count rule checks
-every count of both years, not only their sums (DOMAIN.md, disclosure control).
+every count of both years, not only their sums (docs/METHODOLOGY.md, "Disclosure control and gates").
 
 The model's SQL, compiled by dbt, runs on inputs written here by hand.
 """

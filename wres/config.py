@@ -30,13 +30,13 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
-# The methodology's disclosure-control minimums (docs/METHODOLOGY.md, "Disclosure control"): counts of
+# The methodology's disclosure-control minimums (docs/METHODOLOGY.md, "Disclosure control and gates"): counts of
 # 1 to 7 hidden below England, survey figures from at least 11 respondents, a trust's indicators 1-4
 # and 9 withheld below 80% declaration. The configuration may be stricter, never weaker by default.
 METHODOLOGY_MINIMUMS = {"small_count_min": 1, "small_count_max": 7, "survey_min_respondents": 11,
                         "declaration_withhold": 0.80}
 # The survey breakdown's percentages are published rounded to this many decimals, so that a denominator
-# cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control"): the
+# cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control and gates"): the
 # publication rounds to it and the gate checks it.
 SURVEY_BREAKDOWN_DECIMALS = 1
 

@@ -29,7 +29,7 @@ year_end as (
 
 two_year as (
     -- Each year's counts stay separate: the small-count rule checks every count the rolling
-    -- rate uses (DOMAIN.md), not only the two-year sums.
+    -- rate uses (docs/METHODOLOGY.md), not only the two-year sums.
     select
         this_year.wres_year,
         this_year.org_code,
