@@ -72,7 +72,7 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
                 first_year=first_year or g.first_wres_year, last_year=last_year or g.last_wres_year,
                 overwrite=overwrite, progress=lambda m: status.update(m))
         except (FileExistsError, ValueError) as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from None
     table = Table(title=f"Landing zone written to {target}")
     table.add_column("source")
     table.add_column("rows", justify="right")
@@ -131,7 +131,7 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
             if s.warehouse.exists():
                 refresh_snapshot(s)
     except WarehouseBusy as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     if not ok:
         sys.exit(1)
 
@@ -300,7 +300,7 @@ def dbt(ctx, args) -> None:
         with writer_lock(s.warehouse):
             code = run_dbt(list(args), s).returncode
     except WarehouseBusy as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     sys.exit(code)
 
 
@@ -320,7 +320,7 @@ def calibration(ctx, markdown, strict) -> None:
     try:
         comparison = compare_publish_dir(s.publish_dir)
     except FileNotFoundError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     misses = comparison[comparison["within_tolerance"] != True]  # noqa: E712 (None counts as a miss)
     if markdown:
         click.echo(markdown_table(comparison))
@@ -367,7 +367,7 @@ def query(ctx, sql, limit) -> None:
             columns = [d[0] for d in cursor.description]
             rows = cursor.fetchmany(limit)
     except duckdb.Error as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup.
     table = Table()
     for column in columns:

@@ -106,7 +106,9 @@ def test_indicator_1_flags_and_withholding(handmade):
 
 def test_indicator_1_disparity_ratios(handmade):
     # RAA 2018 Clinical non-medical: lower (band 5) W 50 B 60; middle (band 6) W 30 B 12; upper (8a) W 10 B 2.
-    ratio = lambda name: handmade.measure(2018, 1, "trust", "RAA", name, "Clinical non-medical")
+    def ratio(name):
+        return handmade.measure(2018, 1, "trust", "RAA", name, "Clinical non-medical")
+
     # Band 6 hides its unknown (2, count 1-7) and so its BME (12, the smallest other part); a
     # published ratio would give the middle-level BME count back: the ratio is hidden too.
     assert ratio("disparity_lower_to_middle")[:3] == (pytest.approx((30 / 50) / (12 / 60)), True, "secondary")

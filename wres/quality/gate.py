@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from wres.config import EXPECTATIONS_DIR, METHODOLOGY_MINIMUMS, Settings
@@ -166,7 +165,7 @@ def mart_checks(con, year: int | None, settings: Settings, validator: Validator 
     for name, build in (("return_completeness", tables.return_completeness),
                         ("data_quality_warnings", tables.data_quality_warnings)):
         if year is None:
-            for each_year, frame in build(con, None).groupby("wres_year"):
+            for _, frame in build(con, None).groupby("wres_year"):
                 results += validator.validate(name, frame, "trust", params)
         else:
             results += validator.validate(name, build(con, year), "trust", params)
