@@ -60,8 +60,8 @@ comparisons as (
                         and measure in ('pct_white', 'pct_bme', 'respondents_white', 'respondents_bme')
                 ) on measure in ('pct_white', 'pct_bme', 'respondents_white', 'respondents_bme') using first(value)
             )
-        )
-    )
+        ) as pooled_rates
+    ) as tested
     where pct_white is not null and pct_bme is not null
 
     union all
