@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install generate refresh dagster validate docs report-check bench clean
+.PHONY: run test lint install generate refresh dagster validate docs report-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,13 @@ run: install
 	$(BIN)/wres generate --if-empty
 	$(BIN)/wres refresh
 
-## make test: the whole test suite
-test: install
+## make test: the linters (ruff on the Python, SQLFluff on the dbt models), then the whole test suite
+test: install lint
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models --processes 1
 
 generate: install
 	$(BIN)/wres generate
