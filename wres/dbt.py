@@ -8,6 +8,7 @@ incremental build recomputes are not a var: they are written to the warehouse's
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -103,11 +104,16 @@ def _newest_source_mtime() -> float:
 
 
 def ensure_manifest(settings: Settings) -> Path:
-    """dagster-dbt reads the project from dbt's manifest: parse the project when it is missing or stale."""
-    if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_source_mtime():
-        result = run_dbt(["parse", "--quiet"], settings, capture=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    """dagster-dbt reads the project from dbt's manifest: parse the project when it is missing or stale.
+    One process parses at a time (a lock beside the manifest): two that load the definitions together
+    (`dagster dev` and `wres refresh`, or test workers) would otherwise write the same target folder."""
+    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
+    with open(MANIFEST.parent / ".parse.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_source_mtime():
+            result = run_dbt(["parse", "--quiet"], settings, capture=True)
+            if result.returncode != 0:
+                raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
     return MANIFEST
 
 
