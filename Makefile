@@ -21,9 +21,10 @@ run: install
 	$(BIN)/wres generate --if-empty
 	$(BIN)/wres refresh
 
-## make test: the linters (ruff on the Python, SQLFluff on the dbt models), then the whole test suite
+## make test: the linters (ruff on the Python, SQLFluff on the dbt models), then the whole test suite on two
+## workers (pytest-xdist; each has its own Dagster home and dbt target, and they share one end-to-end refresh)
 test: install lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .

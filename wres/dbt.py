@@ -26,7 +26,6 @@ from wres import warehouse
 from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt_child import real_dbt
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 BUILD_YEARS = "control.build_years"
 
 
@@ -103,18 +102,25 @@ def _newest_source_mtime() -> float:
     return max(f.stat().st_mtime for f in files if f.exists())
 
 
+def manifest_path() -> Path:
+    """dbt's manifest of the project: in its target folder, or in dbt's DBT_TARGET_PATH when set (relative
+    to the project folder, as dbt reads it)."""
+    return DBT_PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target") / "manifest.json"
+
+
 def ensure_manifest(settings: Settings) -> Path:
     """dagster-dbt reads the project from dbt's manifest: parse the project when it is missing or stale.
     One process parses at a time (a lock beside the manifest): two that load the definitions together
     (`dagster dev` and `wres refresh`, or test workers) would otherwise write the same target folder."""
-    MANIFEST.parent.mkdir(parents=True, exist_ok=True)
-    with open(MANIFEST.parent / ".parse.lock", "a") as lock:
+    manifest = manifest_path()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_source_mtime():
+        if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
             result = run_dbt(["parse", "--quiet"], settings, capture=True)
             if result.returncode != 0:
                 raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
-    return MANIFEST
+    return manifest
 
 
 # dbt's event lines: "57 of 96 OK created sql table model ..." / "... ERROR creating ..." / "... FAIL 3 ...".
