@@ -18,10 +18,16 @@ def pytest_configure(config):
     """Each test process (each pytest-xdist worker) gets its own Dagster home and dbt target folder, so
     that workers never write the same SQLite files or dbt artifacts; tests that need another set their own."""
     scratch = Path(tempfile.mkdtemp(prefix="wres-tests-"))
+    config.wres_scratch = scratch
     os.environ["DAGSTER_HOME"] = str(scratch / "dagster_home")
     (scratch / "dagster_home").mkdir()
     (scratch / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     os.environ["DBT_TARGET_PATH"] = str(scratch / "dbt_target")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "wres_scratch"):
+        shutil.rmtree(config.wres_scratch, ignore_errors=True)
 
 
 def settings_in(folder: Path) -> Settings:
