@@ -22,8 +22,10 @@ run: install
 	$(BIN)/wres refresh
 
 ## make test: the linters (ruff on the Python, SQLFluff on the dbt models), then the whole test suite on two
-## workers (pytest-xdist; each has its own Dagster home and dbt target, and they share one end-to-end refresh)
+## workers (pytest-xdist; each has its own Dagster home and dbt target, and they share one end-to-end refresh);
+## installs Debian's chromium when missing, so that the report's browser test runs rather than skips
 test: install lint
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -n 2
 
 lint: install
