@@ -16,6 +16,7 @@ from orchestration.jobs import STAGE_TAG, publish_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
 from orchestration.runs import fail_dead_runs
+from orchestration.transform.assets import DBT_ASSETS_NAME
 
 RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
 
@@ -115,7 +116,7 @@ def transform_after_ingest(context: dg.RunStatusSensorContext, warehouse: Wareho
     stale = stale_releases(s, years)
     rebuild = stale if stale and len(stale) < len(years) else []
     return dg.RunRequest(run_key=f"transform-after-{context.dagster_run.run_id}",
-                         run_config={"ops": {"wres_dbt_models": {"config": {"years": rebuild}}}})
+                         run_config={"ops": {DBT_ASSETS_NAME: {"config": {"years": rebuild}}}})
 
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[transform_job],

@@ -21,6 +21,7 @@ from orchestration.definitions import build_definitions
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.runs import process_tags
+from orchestration.transform.assets import DBT_ASSETS_NAME
 
 # The CLI prints each step, its errors and warnings itself; the run log keeps everything.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -131,7 +132,7 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     warm_up = threading.Thread(target=_warm_up, args=(publish and bool(plan.publish),), name="wres-warm-up")
     warm_up.start()
     try:
-        if not step(name, transform_job.name, config={"ops": {"wres_dbt_models": {"config": {"years": years}}}}):
+        if not step(name, transform_job.name, config={"ops": {DBT_ASSETS_NAME: {"config": {"years": years}}}}):
             return outcome
         if publish:
             for year in plan.publish:
