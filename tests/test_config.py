@@ -159,3 +159,34 @@ def test_the_gate_blocks_weaker_thresholds_that_were_not_allowed(handmade, tmp_p
     assert failure.suite == "configuration"
     assert failure.observed == "counts from 1 to 5 are hidden below England (the methodology hides 1 to 7)"
     assert not (tmp_path / "published" / "2017").exists()
+
+
+def test_the_gate_checks_the_methodology_declaration_rule_whatever_the_configuration(handmade, tmp_path):
+    import pandas as pd
+
+    from wres.publish.release import discard, stage_release
+    from wres.quality.gate import publication_checks
+
+    settings = handmade.settings.with_paths(publish_dir=tmp_path / "published")
+    guard = ("methodology minimum: no indicator 1-4 or 9 value of a trust declaring the ethnicity of fewer than 80% "
+             "of its staff (its declaration rate excepted), whatever the configuration's threshold")
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    release = stage_release(con, 2018, settings.publish_dir)
+    try:
+        def check():
+            return {c.guards: c for c in publication_checks(con, 2018, release.staging, None, settings)}[guard]
+
+        # RCC declares the ethnicity of 10 of its 15 staff in 2018 (66.7%): its values are withheld, blank.
+        assert check().success
+        path = release.staging / "wres_indicator_summary.parquet"
+        frame = pd.read_parquet(path)
+        leak = (frame["area_code"] == "RCC") & (frame["measure"] == "pct_bme") & (frame["breakdown"] == "all")
+        assert leak.sum() == 1 and frame.loc[leak, "value"].isna().all()
+        frame.loc[leak, "value"] = 50.0
+        frame.to_parquet(path)
+        failed = check()
+        assert not failed.success and failed.methodology_minimum
+        assert [r.split(" <- ")[0] for r in failed.failing_rows] == ["1:trust:RCC:all:pct_bme"]
+    finally:
+        discard(release)
+        con.close()

@@ -79,6 +79,13 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
     trusts = _release_table(release_folder, "trusts")
     truth = _df(con, "select wres_year, indicator, level, area_code, breakdown, measure, value, is_sensitive "
                      "from marts.wres_indicator_summary where wres_year = ?", [year])
+    # The methodology's declaration rule as well: a trust declaring the ethnicity of fewer than 80% of its
+    # staff has its indicators 1-4 and 9 withheld, all but its declaration rate.
+    rates = truth[(truth["level"] == "trust") & (truth["measure"] == "declaration_rate")]
+    low = set(rates.loc[rates["value"] < 100 * METHODOLOGY_MINIMUMS["declaration_withhold"], "area_code"])  # a percentage
+    frame["is_published_below_declaration_minimum"] = (
+        (frame["level"] == "trust") & frame["area_code"].isin(low) & frame["indicator"].isin([1, 2, 3, 4, 9])
+        & (frame["measure"] != "declaration_rate") & frame["value"].notna())
     previous = published_cells([previous_folder]) if previous_folder is not None else None
     if previous is not None:
         previous = previous[previous["wres_year"] == year]
