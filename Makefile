@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME := $(CURDIR)/data/dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install generate refresh dagster validate docs report-check bench clean
+.PHONY: run test lint install generate refresh dagster validate docs report-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,16 @@ run: install
 	$(BIN)/wres generate --if-empty
 	$(BIN)/wres refresh
 
-## make test: the whole test suite
-test: install
-	$(BIN)/python -m pytest
+## make test: the linters (ruff on the Python, SQLFluff on the dbt models), then the whole test suite on two
+## workers (pytest-xdist; each has its own Dagster home and dbt target, and they share one end-to-end refresh);
+## installs Debian's chromium when missing, so that the report's browser test runs rather than skips
+test: install lint
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/python -m pytest -n 2
+
+lint: install
+	$(BIN)/ruff check .
+	cd dbt_project && $(CURDIR)/$(BIN)/sqlfluff lint models --processes 1
 
 generate: install
 	$(BIN)/wres generate

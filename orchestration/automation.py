@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from wres.config import settings
+from wres.config import Settings
 from wres.freshness import REFERENCE, changed_since_load, loaded_inputs, stale_releases
 from wres.ingest.landing import wres_years_found
 from wres.runlock import reader_path
@@ -16,6 +16,7 @@ from orchestration.jobs import STAGE_TAG, publish_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
 from orchestration.runs import fail_dead_runs
+from orchestration.transform.assets import DBT_ASSETS_NAME
 
 RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
 
@@ -28,9 +29,8 @@ def _fingerprint(paths: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def landing_zone_fingerprints(raw_dir: Path) -> dict[str, str]:
+def landing_zone_fingerprints(raw_dir: Path, s: Settings) -> dict[str, str]:
     """A fingerprint (names, sizes, modification times) of the reference files and of each WRES year."""
-    s = settings()
     prints = {REFERENCE: _fingerprint(list((raw_dir / "reference").glob("*")), raw_dir)}
     for year in wres_years_found(raw_dir, s):
         folders = [raw_dir / "workforce_statistics" / str(year), raw_dir / "dcf" / str(year),
@@ -56,13 +56,13 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     File hashes are only compared when names, sizes or modification times changed since the last tick."""
     for message in fail_dead_runs(context.instance):  # a dead run worker would hold the warehouse pool for ever
         context.log.warning(message)
-    current = landing_zone_fingerprints(Path(warehouse.raw_dir))
+    s = warehouse.settings()
+    current = landing_zone_fingerprints(s.raw_dir, s)
     previous = json.loads(context.cursor) if context.cursor else {}
     if current == previous:
         return dg.SensorResult(run_requests=[], cursor=context.cursor)
-    s = warehouse.settings()
     years = [int(k) for k in current if k != REFERENCE]
-    loaded = loaded_inputs(reader_path(Path(warehouse.warehouse)))
+    loaded = loaded_inputs(s, reader_path(s.warehouse))
     changed = changed_since_load(s, years, loaded)
     changed_years = [str(k) for k in changed if k != REFERENCE]
     new_years = [y for y in changed_years
@@ -76,16 +76,22 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     )
 
 
-@dg.schedule(cron_schedule=settings().annual_refresh_cron, execution_timezone=settings().timezone,
-             target=RAW_ASSETS, default_status=dg.DefaultScheduleStatus.RUNNING)
-def annual_refresh_schedule(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
-    """After returns are due (31 August): reload the reference and every WRES year found."""
-    years = [str(y) for y in wres_years_found(Path(warehouse.raw_dir), settings())]
-    new_years = [y for y in years if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
-    if new_years:
-        context.instance.add_dynamic_partitions(wres_year_partitions.name, new_years)
-    stamp = context.scheduled_execution_time.strftime("%Y-%m-%d")
-    return _ingest_requests(years, f"annual-{stamp}", include_reference=True)
+def build_annual_refresh_schedule(settings: Settings) -> dg.ScheduleDefinition:
+    """The annual refresh on the configuration's cron string and time zone."""
+
+    @dg.schedule(cron_schedule=settings.annual_refresh_cron, execution_timezone=settings.timezone,
+                 target=RAW_ASSETS, default_status=dg.DefaultScheduleStatus.RUNNING)
+    def annual_refresh_schedule(context: dg.ScheduleEvaluationContext, warehouse: WarehouseResource):
+        """After returns are due (31 August): reload the reference and every WRES year found."""
+        s = warehouse.settings()
+        years = [str(y) for y in wres_years_found(s.raw_dir, s)]
+        new_years = [y for y in years if not context.instance.has_dynamic_partition(wres_year_partitions.name, y)]
+        if new_years:
+            context.instance.add_dynamic_partitions(wres_year_partitions.name, new_years)
+        stamp = context.scheduled_execution_time.strftime("%Y-%m-%d")
+        return _ingest_requests(years, f"annual-{stamp}", include_reference=True)
+
+    return annual_refresh_schedule
 
 
 def _pending(instance: dg.DagsterInstance, stage: str) -> bool:
@@ -110,7 +116,7 @@ def transform_after_ingest(context: dg.RunStatusSensorContext, warehouse: Wareho
     stale = stale_releases(s, years)
     rebuild = stale if stale and len(stale) < len(years) else []
     return dg.RunRequest(run_key=f"transform-after-{context.dagster_run.run_id}",
-                         run_config={"ops": {"wres_dbt_models": {"config": {"years": rebuild}}}})
+                         run_config={"ops": {DBT_ASSETS_NAME: {"config": {"years": rebuild}}}})
 
 
 @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[transform_job],

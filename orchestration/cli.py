@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wres.config import Settings, load_settings
+from wres.config import ConfigError, Settings, load_settings
 from wres.text import printable
 
 console = Console(stderr=True)
@@ -38,7 +38,10 @@ def _settings(ctx: click.Context) -> Settings:
 @click.pass_context
 def main(ctx: click.Context, raw_dir, warehouse, publish_dir, config_file) -> None:
     """The NHS Workforce Race Equality Standard (WRES) warehouse."""
-    settings = load_settings(config_file).with_paths(raw_dir, warehouse, publish_dir)
+    try:
+        settings = load_settings(config_file).with_paths(raw_dir, warehouse, publish_dir)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     os.umask(settings.umask)
     ctx.obj = {"settings": settings}
 
@@ -72,7 +75,7 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
                 first_year=first_year or g.first_wres_year, last_year=last_year or g.last_wres_year,
                 overwrite=overwrite, progress=lambda m: status.update(m))
         except (FileExistsError, ValueError) as exc:
-            raise click.ClickException(str(exc))
+            raise click.ClickException(str(exc)) from None
     table = Table(title=f"Landing zone written to {target}")
     table.add_column("source")
     table.add_column("rows", justify="right")
@@ -96,7 +99,8 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
     from wres.freshness import plan_refresh
     from wres.ingest.landing import unexpected_entries, wres_years_found
     from wres.publish.release import recover_leftovers
-    from wres.runlock import WarehouseBusy, snapshot_stale, try_refresh_snapshot, writer_lock
+    from wres.runlock import WarehouseBusy, writer_lock
+    from wres.warehouse import snapshot_stale, try_refresh_snapshot
 
     s = _settings(ctx)
     found = wres_years_found(s.raw_dir, s)
@@ -123,8 +127,8 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
                 console.print(f"WRES {_span(chosen)} up to date: no file changed since the last load, and every "
                               f"release matches its inputs, code and configuration (use --force to rebuild anyway)",
                               highlight=False)
-                if snapshot_stale(s.warehouse):  # an earlier refresh could not refresh it
-                    warning = try_refresh_snapshot(s.warehouse)
+                if snapshot_stale(s):  # an earlier refresh could not refresh it
+                    warning = try_refresh_snapshot(s)
                     _print_warnings([warning] if warning else [])
                     if not warning:
                         console.print("the readers' snapshot was behind the warehouse: refreshed", highlight=False)
@@ -136,13 +140,13 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
             for year in plan.publish:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
             ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
-            if snapshot_stale(s.warehouse):  # the build swaps it in; this retries when that failed
+            if snapshot_stale(s):  # the build swaps it in; this retries when that failed
                 # What was published stays published: a reader holding the warehouse open only delays
                 # the snapshot, a warning, retried by the next refresh.
-                warning = try_refresh_snapshot(s.warehouse)
+                warning = try_refresh_snapshot(s)
                 _print_warnings([warning] if warning else [])
     except WarehouseBusy as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt as exc:
         if not isinstance(exc, RefreshInterrupted):  # else its step's failure said so already
             console.print(f"wres refresh {INTERRUPTED}", highlight=False)
@@ -314,10 +318,18 @@ def check(ctx, years) -> None:
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 @click.pass_context
 def dbt(ctx, args) -> None:
-    """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`."""
+    """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`, holding the
+    warehouse's writer lock (dbt opens the warehouse to write)."""
     from wres.dbt import run_dbt
+    from wres.runlock import WarehouseBusy, writer_lock
 
-    sys.exit(run_dbt(list(args), _settings(ctx)).returncode)
+    s = _settings(ctx)
+    try:
+        with writer_lock(s.warehouse):
+            code = run_dbt(list(args), s).returncode
+    except WarehouseBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(code)
 
 
 @main.command()
@@ -336,7 +348,7 @@ def calibration(ctx, markdown, strict) -> None:
     try:
         comparison = compare_publish_dir(s.publish_dir)
     except FileNotFoundError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     misses = comparison[comparison["within_tolerance"] != True]  # noqa: E712 (None counts as a miss)
     if markdown:
         click.echo(markdown_table(comparison))
@@ -376,6 +388,7 @@ def query(ctx, sql, limit, timeout) -> None:
     import duckdb
 
     from wres.runlock import reader_path
+    from wres.warehouse import reader
 
     s = _settings(ctx)
     try:
@@ -394,12 +407,8 @@ def query(ctx, sql, limit, timeout) -> None:
     # The readers' snapshot (a refresh never waits for it), read-only, and no file access beyond
     # it: no COPY ... TO, no ATTACH, no read_csv of other files; the memory limit of every warehouse
     # connection; and neither can be changed back from the query.
-    con = duckdb.connect(str(source), read_only=True,
-                         config={**s.duckdb_config(), "enable_external_access": False, "lock_configuration": True})
-    try:
+    with reader(s, config={"enable_external_access": False, "lock_configuration": True}) as con:
         columns, rows = _run_bounded(con, sql, limit, timeout)
-    finally:
-        con.close()
     # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup, and a
     # control character (an escape sequence, a newline) is shown escaped, never sent to the terminal.
     table = Table()

@@ -3,8 +3,7 @@
 import dagster as dg
 
 from orchestration.ingest.assets import raw_reference, raw_wres_year
-from orchestration.publish.assets import wres_release
-from orchestration.transform.assets import wres_dbt_models
+from orchestration.publish.assets import RELEASE
 
 STAGE_TAG = "wres/stage"
 
@@ -15,8 +14,8 @@ ingest_year_job = dg.define_asset_job(
     "ingest_year_job", selection=dg.AssetSelection.assets(raw_wres_year),
     tags={STAGE_TAG: "ingest"}, description="Check and load every landing file of one WRES year.")
 transform_job = dg.define_asset_job(
-    "transform_job", selection=dg.AssetSelection.assets(wres_dbt_models), tags={STAGE_TAG: "transform"},
+    "transform_job", selection=dg.AssetSelection.kind("dbt"), tags={STAGE_TAG: "transform"},
     description="dbt build: seeds, staging, intermediate and mart models with their tests.")
 publish_job = dg.define_asset_job(
-    "publish_year_job", selection=dg.AssetSelection.assets(wres_release),
+    "publish_year_job", selection=dg.AssetSelection.assets(RELEASE),
     tags={STAGE_TAG: "publish"}, description="Gate and publish the release of one WRES year.")

@@ -21,8 +21,8 @@ from orchestration.definitions import build_definitions
 from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
 from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
-from orchestration.resources import WarehouseResource
 from orchestration.runs import process_tags
+from orchestration.transform.assets import DBT_ASSETS_NAME
 
 # The CLI prints each step, its errors and warnings itself; the run log keeps everything.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -122,7 +122,7 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     outcome = RefreshResult(years=list(plan.years), plan=plan)
     if plan.nothing_to_do:
         return outcome
-    defs = build_definitions(WarehouseResource.from_settings(settings))
+    defs = build_definitions(settings)
     defs.resolve_all_job_defs()  # before any run: what a run leaves behind in this context cannot reach it
     keys = [str(y) for y in plan.years]
     known = set(instance.get_dynamic_partitions(wres_year_partitions.name))
@@ -156,7 +156,7 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     warm_up = threading.Thread(target=_warm_up, args=(publish and bool(plan.publish),), name="wres-warm-up")
     warm_up.start()
     try:
-        if not step(name, transform_job.name, config={"ops": {"wres_dbt_models": {"config": {"years": years}}}}):
+        if not step(name, transform_job.name, config={"ops": {DBT_ASSETS_NAME: {"config": {"years": years}}}}):
             return outcome
         if publish:
             for year in plan.publish:

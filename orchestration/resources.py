@@ -8,9 +8,11 @@ from typing import Iterator
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from wres.config import Settings, load_settings, settings as current_settings
-from wres.runlock import explain_duckdb_lock, try_refresh_snapshot, writer_lock
+from wres import warehouse as factory
+from wres.config import Settings, load_settings
+from wres.runlock import explain_duckdb_lock, writer_lock
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -27,19 +29,25 @@ class WarehouseResource(dg.ConfigurableResource):
     warehouse: str
     raw_dir: str
     publish_dir: str
-    config_file: str = ""
+    config_file: str
     lock_timeout_seconds: float = 1800
+    _settings: Settings | None = PrivateAttr(default=None)
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> "WarehouseResource":
-        s = settings or current_settings()
-        return cls(warehouse=str(s.warehouse), raw_dir=str(s.raw_dir), publish_dir=str(s.publish_dir),
-                   config_file=str(s.config_file))
+    def from_settings(cls, settings: Settings) -> "WarehouseResource":
+        """The resource of an entry point's settings, which it keeps (a run worker that builds the
+        resource from its configuration reads the configuration file once)."""
+        resource = cls(warehouse=str(settings.warehouse), raw_dir=str(settings.raw_dir),
+                       publish_dir=str(settings.publish_dir), config_file=str(settings.config_file))
+        resource._settings = settings
+        return resource
 
     def settings(self) -> Settings:
-        """The run's settings: its configuration file, with this resource's folders."""
-        base = load_settings(self.config_file) if self.config_file else current_settings()
-        return base.with_paths(self.raw_dir, self.warehouse, self.publish_dir)
+        """The run's settings: its configuration file, with this resource's folders (read once)."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_file).with_paths(self.raw_dir, self.warehouse,
+                                                                         self.publish_dir)
+        return self._settings
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Tag the run with its process (orchestration.runs), so a run whose worker dies is found."""
@@ -60,7 +68,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.path), read_only=read_only, config=self.settings().duckdb_config())
+            return factory.connect(self.settings(), read_only=read_only)
         except duckdb.IOException as exc:
             raise dg.Failure(description=explain_duckdb_lock(exc, self.path)) from None
 
@@ -89,7 +97,7 @@ class WarehouseResource(dg.ConfigurableResource):
         holding the warehouse open does not fail the build: the warning is returned (and logged), and
         the next refresh tries again."""
         with self.lock():
-            warning = try_refresh_snapshot(self.path)
+            warning = factory.try_refresh_snapshot(self.settings())
         if warning:
             dg.get_dagster_logger().warning(warning)
         return warning

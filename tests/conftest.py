@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -9,6 +12,22 @@ from click.testing import CliRunner
 
 from tests.handmade import write_handmade_landing_zone
 from wres.config import Settings, load_settings
+
+
+def pytest_configure(config):
+    """Each test process (each pytest-xdist worker) gets its own Dagster home and dbt target folder, so
+    that workers never write the same SQLite files or dbt artifacts; tests that need another set their own."""
+    scratch = Path(tempfile.mkdtemp(prefix="wres-tests-"))
+    config.wres_scratch = scratch
+    os.environ["DAGSTER_HOME"] = str(scratch / "dagster_home")
+    (scratch / "dagster_home").mkdir()
+    (scratch / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    os.environ["DBT_TARGET_PATH"] = str(scratch / "dbt_target")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "wres_scratch"):
+        shutil.rmtree(config.wres_scratch, ignore_errors=True)
 
 
 def settings_in(folder: Path) -> Settings:
@@ -51,13 +70,26 @@ def copy_of(folder: Path, target: Path, parts=("raw", "warehouse", "published", 
 
 
 @pytest.fixture(scope="session")
-def refreshed(tmp_path_factory) -> Path:
+def refreshed(tmp_path_factory, worker_id) -> Path:
     """The suite's one full end-to-end refresh: the hand-made landing zone refreshed from nothing by
     `wres refresh` (reference and both years loaded, dbt built with its tests, 2017 and 2018 published
-    through their gates). Its folder, with the Dagster home in `dagster/`; tests work on copies (`copy_of`)."""
+    through their gates). Its folder, with the Dagster home in `dagster/`; tests work on copies (`copy_of`).
+    Under pytest-xdist the workers share it: the first to need it builds it, the others wait for it."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    with open(shared / "refreshed.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = shared / "refreshed"
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            _refresh(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def _refresh(folder: Path) -> None:
     from orchestration.cli import main
 
-    folder = tmp_path_factory.mktemp("refreshed")
     settings = settings_in(folder)
     write_handmade_landing_zone(settings.raw_dir)
     with pytest.MonkeyPatch.context() as patch:  # restored after: the command sets DAGSTER_HOME when it is unset
@@ -68,7 +100,6 @@ def refreshed(tmp_path_factory) -> Path:
     assert result.exit_code == 0, output
     assert "ok load reference files" in output and "ok ingest WRES 2017" in output and "ok ingest WRES 2018" in output
     assert "published [2017, 2018]" in output
-    return folder
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 
 from wres.disclosure import suppression
@@ -58,7 +57,7 @@ class Zone:
         return out
 
     def measures(self) -> pd.DataFrame:
-        """Indicator 1 rows with the primary rules of DOMAIN.md applied by hand."""
+        """Indicator 1 rows with the primary rules of docs/METHODOLOGY.md applied by hand."""
         rows = []
         for (level, area), breakdowns in self.counts().items():
             below = level != "england"

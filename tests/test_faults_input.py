@@ -21,7 +21,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-import wres.runlock
+import wres.warehouse
 from tests.test_faults import RECRUITMENT, WRES, cli, digests, replace_in, zone  # noqa: F401 (zone: a fixture)
 from orchestration.cli import main
 from wres.runlock import explain_duckdb_lock, snapshot_path
@@ -266,21 +266,21 @@ def test_a_publication_is_a_success_when_only_the_snapshot_cannot_be_refreshed(z
     swap of the snapshot fails, so does the refresh's retry; 2018 is still published (exit code 0)
     and the snapshot is a warning. The next refresh, with nothing else to do, swaps it in."""
     replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")
-    real = wres.runlock.refresh_snapshot
+    real = wres.warehouse.refresh_snapshot
     holders = []
 
-    def reader_arrives(warehouse):
+    def reader_arrives(settings):
         if not holders:
-            holders.append(_hold_open(warehouse))
-        return real(warehouse)
+            holders.append(_hold_open(settings.warehouse))
+        return real(settings)
 
-    monkeypatch.setattr(wres.runlock, "refresh_snapshot", reader_arrives)
+    monkeypatch.setattr(wres.warehouse, "refresh_snapshot", reader_arrives)
     try:
         code, output, _ = run(zone, "refresh")
     finally:
         for holder in holders:
             holder.communicate("")
-    monkeypatch.setattr(wres.runlock, "refresh_snapshot", real)
+    monkeypatch.setattr(wres.warehouse, "refresh_snapshot", real)
     assert code == 0, output
     assert "published [2018]" in output
     assert (f"warning the readers' snapshot {snapshot_path(zone.warehouse)} could not be refreshed (the warehouse "

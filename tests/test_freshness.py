@@ -106,7 +106,7 @@ def test_latest_loads_keep_only_the_newest_load_of_each_year(loaded):
 
 def test_a_year_published_on_the_year_end_method_does_not_wait_on_the_year_before(loaded):
     # From WRES 2018 on (instead of 2022), indicator 3 is the year-end rate: 2018 uses no 2017 file.
-    year_end = replace(loaded, years=replace(loaded.years, indicator3_year_end_from=2018))
+    year_end = replace(loaded, years=loaded.years.model_copy(update={"indicator3_year_end_from": 2018}))
     publish_as_of_now(year_end, YEARS)
     path = year_end.raw_dir / "workforce_statistics" / "2017" / "workforce.csv"
     path.write_text(path.read_text().replace(",35\n", ",36\n"))

@@ -1,5 +1,5 @@
 """Indicator 3 as published before 2022, the two-year rolling rate: the small-count rule checks
-every count of both years, not only their sums (DOMAIN.md, disclosure control).
+every count of both years, not only their sums (docs/METHODOLOGY.md, "Disclosure control and gates").
 
 The model's SQL, compiled by dbt, runs on inputs written here by hand.
 """
@@ -10,8 +10,7 @@ import duckdb
 import pytest
 
 from tests.conftest import settings_in
-from wres.config import DBT_PROJECT_DIR
-from wres.dbt import run_dbt
+from wres.dbt import manifest_path, run_dbt
 
 MODEL = "int_indicator_3_measures_unpivoted"
 
@@ -22,7 +21,7 @@ def indicator_3(tmp_path_factory):
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     result = run_dbt(["compile", "--select", MODEL, "--quiet"], settings, capture=True)
     assert result.returncode == 0, result.stdout[-3000:]
-    sql = (DBT_PROJECT_DIR / "target" / "compiled" / "wres" / "models" / "intermediate" / f"{MODEL}.sql").read_text()
+    sql = (manifest_path().parent / "compiled" / "wres" / "models" / "intermediate" / f"{MODEL}.sql").read_text()
     con = duckdb.connect(str(settings.warehouse))
     con.execute("create schema staging; create schema intermediate")
     # Trust T1: 7 BME staff entered the process in 2020 and 9 in 2021 (16 over two years);

@@ -58,3 +58,72 @@ def test_no_import_cycles():
         if start not in done:
             visit(start, [start], {start})
     assert cycles == []
+
+
+def package_of(module: str) -> str:
+    """`wres.quality.gate` -> `wres.quality`; a top-level module is its own package (`wres.config`)."""
+    return ".".join(module.split(".")[:2])
+
+
+def test_no_package_cycles():
+    """Packages depend one way: e.g. publication runs the quality gate, the gate never imports publication."""
+    edges: dict[str, set[str]] = {}
+    for module, targets in imports().items():
+        edges.setdefault(package_of(module), set()).update(
+            package_of(t) for t in targets if package_of(t) != package_of(module))
+    cycles = sorted((a, b) for a, targets in edges.items() for b in targets
+                    if a < b and _reaches(edges, b, a))
+    assert cycles == []
+
+
+def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return False
+
+
+def test_no_settings_read_at_import(tmp_path):
+    """Importing every module, the Dagster definitions included, reads no configuration: with WRES_CONFIG
+    naming a file that does not exist, any read would fail. Settings are built by the entry points."""
+    import os
+    import subprocess
+    import sys
+
+    modules = sorted(imports())
+    code = "import importlib, sys\nfor m in sys.argv[1:]:\n    importlib.import_module(m)\nprint('imported', len(sys.argv) - 1)"
+    env = {**os.environ, "WRES_CONFIG": str(tmp_path / "missing.toml")}
+    result = subprocess.run([sys.executable, "-c", code, *modules], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == f"imported {len(modules)}"
+    # And the configuration file is read by functions only: no module calls load_settings at its top level.
+    for name, path in {module_name(p): p for package in PACKAGES for p in (PROJECT_ROOT / package).rglob("*.py")}.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top_level = [n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        calls = [c.func for n in top_level for c in ast.walk(n) if isinstance(c, ast.Call)]
+        assert not [f for f in calls if getattr(f, "id", getattr(f, "attr", None)) == "load_settings"], name
+
+
+FACTORY = "wres.warehouse"
+
+
+def test_no_warehouse_connection_opened_outside_the_factory():
+    """Every connection to a DuckDB file goes through wres.warehouse (memory limit, read-only or writer,
+    writer lock); elsewhere only in-memory connections, `duckdb.connect()`, are opened."""
+    found = []
+    for package in PACKAGES:
+        for path in (PROJECT_ROOT / package).rglob("*.py"):
+            if module_name(path) == FACTORY:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "duckdb"
+                        and (node.args or node.keywords)):
+                    found.append(f"{module_name(path)}:{node.lineno}")
+    assert found == []

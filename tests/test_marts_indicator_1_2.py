@@ -106,7 +106,9 @@ def test_indicator_1_flags_and_withholding(handmade):
 
 def test_indicator_1_disparity_ratios(handmade):
     # RAA 2018 Clinical non-medical: lower (band 5) W 50 B 60; middle (band 6) W 30 B 12; upper (8a) W 10 B 2.
-    ratio = lambda name: handmade.measure(2018, 1, "trust", "RAA", name, "Clinical non-medical")
+    def ratio(name):
+        return handmade.measure(2018, 1, "trust", "RAA", name, "Clinical non-medical")
+
     # Band 6's unknown 2 is published (it discloses no one's ethnicity), so nothing there is hidden
     # and the lower-to-middle ratio stays published. Band 8a's BME 2 is hidden, but no move can
     # protect it: RAA is the only trust with a Band 8a, so England's published 2 is RAA's (the gate

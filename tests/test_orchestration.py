@@ -16,17 +16,17 @@ from dagster._core.event_api import PartitionKeyFilter
 from dagster._core.test_utils import create_run_for_test
 
 from orchestration.cli import main
-from orchestration.automation import annual_refresh_schedule, landing_zone_sensor
-from orchestration.definitions import defs
+from orchestration.automation import build_annual_refresh_schedule, landing_zone_sensor
+from orchestration.definitions import build_definitions
 from orchestration.publish.assets import RELEASE
 from orchestration.refresh import run_refresh
 from orchestration.resources import WarehouseResource
 from orchestration.runs import PID_TAG, PROCESS_START_TAG, process_start
 from tests.conftest import copy_of, settings_in
 from tests.handmade import write_csv, write_handmade_landing_zone
-from wres.config import PROJECT_ROOT
+from wres.config import PROJECT_ROOT, load_settings
 from wres.ingest.load import ingest_reference, ingest_year
-from wres.runlock import refresh_snapshot
+from wres.warehouse import refresh_snapshot
 
 
 def test_definitions_validate():
@@ -37,7 +37,7 @@ def test_definitions_validate():
 
 
 def test_lineage_runs_from_raw_files_through_dbt_to_the_release():
-    graph = defs.resolve_asset_graph()
+    graph = build_definitions(load_settings()).resolve_asset_graph()
     key = dg.AssetKey.from_user_string
 
     def ancestors(asset):
@@ -98,7 +98,7 @@ def test_sensor_requests_only_years_whose_files_differ_from_their_load(landing):
     for year in (2017, 2018):
         ingest_year(con, landing.raw_dir, year, landing)
     con.close()
-    refresh_snapshot(landing.warehouse)
+    refresh_snapshot(landing)
     with dg.instance_for_test() as instance:
         started = tick(instance)
         assert started.run_requests == []
@@ -113,6 +113,7 @@ def test_sensor_requests_only_years_whose_files_differ_from_their_load(landing):
 
 def test_annual_schedule_requests_the_reference_and_every_year(landing):
     warehouse = WarehouseResource.from_settings(landing)
+    annual_refresh_schedule = build_annual_refresh_schedule(landing)
     with dg.instance_for_test() as instance:
         context = dg.build_schedule_context(instance=instance, resources={"warehouse": warehouse},
                                             scheduled_execution_time=__import__("datetime").datetime(2025, 8, 31, 6))

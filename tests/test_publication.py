@@ -125,12 +125,16 @@ def test_the_gate_catches_a_cell_published_by_mistake(released, tmp_path):
 
     folder = _tampered(release, tmp_path, publish_six)
     results = {c.guards: c for c in publication_checks(con, 2018, folder, None, settings)}
-    small = results["no count of 1-7 below England (board counts exempt by configuration)"]
+    small = results["no count in the configuration's small-count range below England (board counts exempt by "
+                    "configuration)"]
+    rule = results["methodology minimum: no count of 1-7 below England, whatever the configuration's thresholds "
+                   "(board counts exempt by configuration)"]
     # The id names the cell, how the audit derives it and why its protection fails: its certificate
     # moves it, and it is published.
-    assert not small.success and small.failing_rows == [
-        "1:trust:RBB:all:headcount_bme <- the value is published | certificate invalid: moves "
-        "1:trust:RBB:all:headcount_bme, which is published"]
+    for check in (small, rule):
+        assert not check.success and check.failing_rows == [
+            "1:trust:RBB:all:headcount_bme <- the value is published | certificate invalid: moves "
+            "1:trust:RBB:all:headcount_bme, which is published"]
     assert not results["no value where suppressed"].success
     derivable = next(c for g, c in results.items() if g.startswith("no sensitive cell"))
     assert not derivable.success
@@ -141,10 +145,12 @@ def test_release_manifest_and_report(released):
     _, _, release, gate = released
     manifest = json.loads((release.folder / "manifest.json").read_text())
     assert manifest["gate"]["passed"] is True
-    # Every expectation of the gate's suites: return_completeness 3, data_quality_warnings 4, published_tables 7,
-    # published_survey_breakdown 4, published_model_employer 2, published_columns 1, landing_zone_consistency 1,
-    # and the dbt data tests the refresh recorded for the year, 1.
-    assert len(manifest["checks"]) == len(gate.checks) == 24
+    # The configuration against the methodology's minimums, 1; every expectation of the gate's suites:
+    # return_completeness 3, data_quality_warnings 4, published_tables 10, published_survey_breakdown 5,
+    # published_model_employer 2, published_columns 1, landing_zone_consistency 1; and the dbt data tests the
+    # refresh recorded for the year, 1.
+    assert len(manifest["checks"]) == len(gate.checks) == 28
+    assert "protection_notice" not in manifest and manifest["checks"][0]["suite"] == "configuration"
     # What disclosure control cost: every hidden cell counted once, by reason, tier and level.
     loss = manifest["information_loss"]
     hidden = {}

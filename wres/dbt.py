@@ -8,6 +8,7 @@ incremental build recomputes are not a var: they are written to the warehouse's
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
@@ -21,10 +22,10 @@ from typing import Callable, ContextManager, Iterator
 
 import duckdb
 
+from wres import warehouse
 from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt_child import real_dbt
 
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 BUILD_YEARS = "control.build_years"
 
 
@@ -90,7 +91,7 @@ def run_dbt(args: list[str], settings: Settings, capture: bool = False,
 
     if build_years is None:
         return run()
-    with building_years(lambda: duckdb.connect(str(settings.warehouse)), build_years):
+    with building_years(lambda: warehouse.writer(settings), build_years):
         return run()
 
 
@@ -101,13 +102,25 @@ def _newest_source_mtime() -> float:
     return max(f.stat().st_mtime for f in files if f.exists())
 
 
+def manifest_path() -> Path:
+    """dbt's manifest of the project: in its target folder, or in dbt's DBT_TARGET_PATH when set (relative
+    to the project folder, as dbt reads it)."""
+    return DBT_PROJECT_DIR / (os.environ.get("DBT_TARGET_PATH") or "target") / "manifest.json"
+
+
 def ensure_manifest(settings: Settings) -> Path:
-    """dagster-dbt reads the project from dbt's manifest: parse the project when it is missing or stale."""
-    if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_source_mtime():
-        result = run_dbt(["parse", "--quiet"], settings, capture=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
-    return MANIFEST
+    """dagster-dbt reads the project from dbt's manifest: parse the project when it is missing or stale.
+    One process parses at a time (a lock beside the manifest): two that load the definitions together
+    (`dagster dev` and `wres refresh`, or test workers) would otherwise write the same target folder."""
+    manifest = manifest_path()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with open(manifest.parent / ".parse.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime():
+            result = run_dbt(["parse", "--quiet"], settings, capture=True)
+            if result.returncode != 0:
+                raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    return manifest
 
 
 # dbt's event lines: "57 of 96 OK created sql table model ..." / "... ERROR creating ..." / "... FAIL 3 ...".

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from wres import warehouse
 from wres.config import DBT_PROJECT_DIR, EXPECTATIONS_DIR, PROJECT_ROOT, Settings
 from wres.ingest.landing import not_regular, reference_files, year_files
 from wres.ingest.load import latest_loads, sha256
@@ -100,11 +101,12 @@ def landing_inputs(settings: Settings, years: list[int],
     return found
 
 
-def loaded_inputs(warehouse: Path) -> dict[str | int, Inputs]:
-    """(path, sha256) of the latest load of the reference files and of each year, from the load manifest."""
-    if not Path(warehouse).exists():
+def loaded_inputs(settings: Settings, path: Path | None = None) -> dict[str | int, Inputs]:
+    """(path, sha256) of the latest load of the reference files and of each year, from the load manifest
+    of the warehouse (or of `path`, its snapshot)."""
+    if not Path(path or settings.warehouse).exists():
         return {}
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = warehouse.connect(settings, read_only=True, path=path)
     try:
         return inputs_in_manifest(con)
     except duckdb.CatalogException:  # a warehouse that has never loaded anything
@@ -150,7 +152,7 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
     if force:
         return RefreshPlan(years, reference=True, ingest=list(years), publish=list(years),
                            reasons={y: "--force" for y in years}, full=True)
-    loaded = loaded_inputs(settings.warehouse)
+    loaded = loaded_inputs(settings)
     provisional = landing_inputs(settings, years)
     ingest = [y for y in years if provisional[y] != loaded.get(y)]
     dependents = [y + 1 for y in ingest if uses_previous_year(y + 1, settings)]

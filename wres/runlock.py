@@ -5,7 +5,7 @@ open, even read-only. So every step that writes the warehouse (a CLI refresh as 
 Dagster run) holds an exclusive lock on `<warehouse>.lock`; the lock file names its holder,
 so a second writer can say who it waits for. Readers (analysts, `wres status`, `wres query`)
 never open the warehouse itself: they open `<warehouse>.snapshot.duckdb`, a copy the writer
-swaps in atomically after it has finished writing, so a refresh never waits for a reader and a
+swaps in atomically after it has finished writing (wres.warehouse.refresh_snapshot), so a refresh never waits for a reader and a
 reader is never refused during a refresh.
 
 The lock is re-entrant within a process (a CLI refresh holds it while the Dagster steps it runs
@@ -18,7 +18,6 @@ import fcntl
 import json
 import os
 import re
-import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-import duckdb
+import duckdb  # for the type of the error explained; connections are opened in wres.warehouse
 
 from wres.text import printable
 
@@ -125,43 +124,6 @@ def explain_duckdb_lock(exc: duckdb.Error, warehouse: Path) -> str:
         pass
     return (f"the warehouse {warehouse} is open in another process (PID {pid}: {printable(command, 120)}); "
             f"readers should open the snapshot {snapshot_path(warehouse)} instead")
-
-
-def refresh_snapshot(warehouse: Path) -> Path:
-    """Copy the warehouse, checkpointed, to its snapshot path and swap it in atomically.
-    Call with the writer lock held and no connection open."""
-    warehouse = Path(warehouse)
-    con = duckdb.connect(str(warehouse))
-    try:
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    target = snapshot_path(warehouse)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    shutil.copyfile(warehouse, partial)
-    os.replace(partial, target)
-    return target
-
-
-def snapshot_stale(warehouse: Path) -> bool:
-    """Whether the readers' snapshot is missing or older than the warehouse (a refresh of it failed)."""
-    warehouse, snapshot = Path(warehouse), snapshot_path(warehouse)
-    if not warehouse.exists():
-        return False
-    return not snapshot.exists() or snapshot.stat().st_mtime_ns < warehouse.stat().st_mtime_ns
-
-
-def try_refresh_snapshot(warehouse: Path) -> str | None:
-    """Refresh the readers' snapshot; None when done, else a one-line warning saying why not. The
-    warehouse itself is complete either way (what was built or published stays so), and the next
-    refresh tries again (`snapshot_stale`)."""
-    try:
-        refresh_snapshot(warehouse)
-        return None
-    except (duckdb.Error, OSError) as exc:
-        reason = explain_duckdb_lock(exc, warehouse) if isinstance(exc, duckdb.Error) else str(exc)
-        return (f"the readers' snapshot {snapshot_path(warehouse)} could not be refreshed ({reason}); "
-                f"it still shows the warehouse as it was before, and the next `wres refresh` tries again")
 
 
 def reader_path(warehouse: Path) -> Path:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from wres import warehouse
 from wres.config import Settings
 from wres.freshness import inputs_in_manifest, landing_inputs
 from wres.ingest.load import latest_loads
@@ -57,7 +58,7 @@ def _latest_loads(settings: Settings) -> tuple[dict[int, tuple[int, datetime]], 
     source = reader_path(settings.warehouse)
     if not source.exists():
         return {}, {}
-    con = duckdb.connect(str(source), read_only=True)
+    con = warehouse.connect(settings, read_only=True, path=source)
     try:
         loads: dict[int, tuple[int, datetime]] = {}
         for load in latest_loads(con):

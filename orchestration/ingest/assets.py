@@ -3,7 +3,6 @@
 
 import dagster as dg
 
-from wres.config import settings
 from wres.ingest import contracts as c
 from wres.ingest.load import RAW, LoadResult, ingest_reference, ingest_year
 from orchestration.metadata import warehouse_table_schema

@@ -9,32 +9,33 @@ from orchestration.metadata import parquet_table_schema
 from orchestration.partitions import wres_year_partitions, year_check_spec
 from orchestration.quality.checks import check_result
 from orchestration.resources import WarehouseResource
-from orchestration.transform.assets import wres_dbt_models
 
 GROUP = "publish"
 RELEASE = dg.AssetKey(["published", "wres_release"])
 MAIN_TABLE = "wres_indicator_summary"
 # Every mart the release or its gate reads.
-MART_KEYS = [get_asset_key_for_model([wres_dbt_models], name)
-             for name in ("wres_indicator_summary", "wres_trust_share", "wres_survey_breakdown",
-                          "model_employer_trajectory", "wres_return_completeness", "wres_trust_data_quality",
-                          "wres_survey_denominators")]
+MARTS = ("wres_indicator_summary", "wres_trust_share", "wres_survey_breakdown", "model_employer_trajectory",
+         "wres_return_completeness", "wres_trust_data_quality", "wres_survey_denominators")
 
 
-@dg.asset(
-    key=RELEASE,
-    deps=MART_KEYS,
-    partitions_def=wres_year_partitions,
-    group_name=GROUP,
-    kinds={"parquet", "csv", "html"},
-    check_specs=[year_check_spec("publication_gate", RELEASE,
-                                 "The dbt data tests failing on the year's rows, and every GX suite of "
-                                 "expectations/ for the year, the release as it would be published included; "
-                                 "errors block it.")],
-    description="Disclosure-controlled tables, manifest, data-quality page and report site of one WRES year, "
-                "audited for disclosure from the files as written and swapped into the year's folder under the "
-                "publish dir only when the year's gate passes.",
-)
+def build_release_asset(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefinition:
+    """The release asset, downstream of the marts it reads among `dbt_models`."""
+    return dg.asset(
+        key=RELEASE,
+        deps=[get_asset_key_for_model([dbt_models], name) for name in MARTS],
+        partitions_def=wres_year_partitions,
+        group_name=GROUP,
+        kinds={"parquet", "csv", "html"},
+        check_specs=[year_check_spec("publication_gate", RELEASE,
+                                     "The dbt data tests failing on the year's rows, and every GX suite of "
+                                     "expectations/ for the year, the release as it would be published included; "
+                                     "errors block it.")],
+        description="Disclosure-controlled tables, manifest, data-quality page and report site of one WRES year, "
+                    "audited for disclosure from the files as written and swapped into the year's folder under the "
+                    "publish dir only when the year's gate passes.",
+    )(wres_release)
+
+
 def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     wres_year = int(context.partition_key)
     s = warehouse.settings()

@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
-from wres.config import DBT_PROJECT_DIR, settings
+from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt import (DbtLog, building_years, dbt_executable, dbt_log_path, ensure_manifest, explain_failure,
                       target_path, vars_arg)
 from wres.ingest.load import ensure_raw_schema
@@ -17,7 +17,7 @@ from wres.quality import dbt_failures
 from orchestration.metadata import table_row_counts
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
-MANIFEST = ensure_manifest(settings())
+DBT_ASSETS_NAME = "wres_dbt_models"
 
 
 class WresDbtTranslator(DagsterDbtTranslator):
@@ -45,7 +45,12 @@ class DbtBuildConfig(dg.Config):
     years: list[int] = []
 
 
-@dbt_assets(manifest=MANIFEST, dagster_dbt_translator=translator, pool=WAREHOUSE_POOL)
+def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+    """The dbt project as assets, from the manifest dbt parses with these settings' vars."""
+    return dbt_assets(manifest=ensure_manifest(settings), dagster_dbt_translator=translator, pool=WAREHOUSE_POOL,
+                      name=DBT_ASSETS_NAME)(wres_dbt_models)
+
+
 def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
                     config: DbtBuildConfig):
     """`dbt build` of the selected models: seeds, models and their tests, in layer order. dbt's own

@@ -204,7 +204,7 @@ def _insert_manifest(con, result: LoadResult, run_id: str, raw_dir: Path) -> Non
     if not result.files:
         return
     loaded_at = datetime.now(timezone.utc)
-    rows = pa.table({  # one statement for the whole load, not a round trip per file
+    rows = pa.table({  # noqa: F841 (read by name in the SQL below); one statement for the whole load
         "load_id": [result.load_id] * len(result.files), "run_id": [run_id] * len(result.files),
         "source": [f["source"] for f in result.files], "wres_year": [result.wres_year] * len(result.files),
         "raw_dir": [str(raw_dir)] * len(result.files), "path": [f["path"] for f in result.files],

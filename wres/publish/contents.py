@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import duckdb
 
+from wres.config import SURVEY_BREAKDOWN_DECIMALS
+
 RELEASE_TABLES = {
     "wres_indicator_summary": "marts.wres_indicator_summary",
     "wres_trust_share": "marts.wres_trust_share",
@@ -23,7 +25,6 @@ TRUST_COLUMNS = "wres_year, org_code, trust_name, region_code, region_name, icb_
 SURVEY_BREAKDOWN_COLUMNS = ("wres_year", "survey_year", "indicator", "level", "area_code", "area_name",
                             "breakdown_type", "ethnicity", "ethnicity_group", "gender", "occupation_group",
                             "pct", "suppressed", "suppression_reason")
-SURVEY_BREAKDOWN_DECIMALS = 1
 
 
 def publication_query(table: str, wres_year: int) -> str:

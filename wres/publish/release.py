@@ -123,13 +123,15 @@ def discard(release: Release) -> None:
 
 
 def finish_release(con: duckdb.DuckDBPyConnection, release: Release, extra_manifest: dict | None = None,
-                   extra_files: dict[str, str] | None = None) -> Release:
-    """Add the manifest and extra files to a staged release, verify it, and swap it into place."""
+                   extra_files: dict[str, str] | None = None, protection_notice: str = "") -> Release:
+    """Add the manifest and extra files to a staged release, verify it, and swap it into place.
+    A `protection_notice` (disclosure control weaker than the methodology) is the manifest's first entry."""
     staging = release.staging
     try:
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
         release.manifest = {
+            **({"protection_notice": protection_notice} if protection_notice else {}),
             "wres_year": release.wres_year,
             "published_at": datetime.now(timezone.utc).isoformat(),
             "code_version": code_version(),
@@ -195,20 +197,22 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         inputs = release_inputs(con, wres_year)
         version = code_version()
         changes = write_changes(release.folder, release.staging, inputs)
-        report = render(gate, counts, inputs, version, changes=changes)
+        notice = settings.protection_notice()
+        report = render(gate, counts, inputs, version, changes=changes, notice=notice)
         reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
         reports.mkdir(parents=True, exist_ok=True)
         (reports / "data_quality.html").write_text(render(gate, counts, inputs, version, published=False,
-                                                          changes=changes),
+                                                          changes=changes, notice=notice),
                                                    encoding="utf-8")
-        (reports / "checks.json").write_text(json.dumps({"wres_year": wres_year, "passed": gate.passed,
+        (reports / "checks.json").write_text(json.dumps({**({"protection_notice": notice} if notice else {}),
+                                                         "wres_year": wres_year, "passed": gate.passed,
                                                          "checks": gate.as_dicts()}, indent=2), encoding="utf-8")
         if not gate.passed:
             raise GateFailed(gate, reports / "data_quality.html")
         # The report is built from the staged, disclosure-controlled files only, and swapped in with them.
         t = settings.thresholds
         build_report(release.staging, settings.publish_dir, wres_year, [c.summary() for c in gate.warnings],
-                     (t.four_fifths_lower, t.four_fifths_upper))
+                     (t.four_fifths_lower, t.four_fifths_upper), protection_notice=notice)
     except BaseException:
         discard(release)
         raise
@@ -221,7 +225,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
                         "checks": gate.as_dicts(), "suppression": counts,
                         "information_loss": release_information_loss(release.staging), "report": "report/index.html",
                         "changes": changes},
-        extra_files={"data_quality.html": report})
+        extra_files={"data_quality.html": report}, protection_notice=notice)
     # Only now, with the release swapped in, does the gate's own report say "published".
     (reports / "data_quality.html").write_text(report, encoding="utf-8")
     return release, gate

@@ -127,7 +127,7 @@ def year_failures(con: duckdb.DuckDBPyConnection, wres_year: int) -> list[YearFa
 
 def message(failure: YearFailure, wres_year: int) -> str:
     """What a data engineer reads: the year, the test, the model, and rows to act on."""
-    scope = f"WRES {wres_year}" if failure.wres_year is not None else f"every WRES year (its rows name none)"
+    scope = f"WRES {wres_year}" if failure.wres_year is not None else "every WRES year (its rows name none)"
     about = f": {failure.description}" if failure.description else ""
     return (f"dbt test {failure.test} on {failure.model or 'the project'} found {failure.failing_rows} failing "
             f"row(s) in {scope}{about}")

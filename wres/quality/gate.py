@@ -16,10 +16,9 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from wres.config import EXPECTATIONS_DIR, Settings
+from wres.config import EXPECTATIONS_DIR, METHODOLOGY_MINIMUMS, Settings
 from wres.quality import dbt_failures, tables
 
 ERROR, WARNING = "error", "warning"
@@ -37,6 +36,7 @@ class CheckResult:
     observed: str
     failing_rows: list[str] = field(default_factory=list)
     failing_count: int = 0
+    methodology_minimum: bool = False  # checks the methodology's minimums, not the configuration's thresholds
 
     @property
     def blocking_failure(self) -> bool:
@@ -123,7 +123,7 @@ class Validator:
                 suite=name, expectation=config.type, column=config.kwargs.get("column"),
                 guards=config.meta.get("guards", config.type), severity=config.meta.get("severity", ERROR),
                 success=bool(item.success), observed=str(observed), failing_rows=failing[:MAX_EXAMPLES],
-                failing_count=len(failing)))
+                failing_count=len(failing), methodology_minimum=bool(config.meta.get("methodology_minimum"))))
         return results
 
 
@@ -148,6 +148,7 @@ def parameters(settings: Settings) -> dict:
         "declaration_withhold": t.declaration_withhold,
         "source_mismatch": t.source_mismatch,
         "survey_min_respondents": t.survey_min_respondents,
+        "methodology_survey_min_respondents": METHODOLOGY_MINIMUMS["survey_min_respondents"],
     }
 
 
@@ -164,7 +165,7 @@ def mart_checks(con, year: int | None, settings: Settings, validator: Validator 
     for name, build in (("return_completeness", tables.return_completeness),
                         ("data_quality_warnings", tables.data_quality_warnings)):
         if year is None:
-            for each_year, frame in build(con, None).groupby("wres_year"):
+            for _, frame in build(con, None).groupby("wres_year"):
                 results += validator.validate(name, frame, "trust", params)
         else:
             results += validator.validate(name, build(con, year), "trust", params)
@@ -221,11 +222,30 @@ def breakdown_checks(con, year: int, release_folder: Path, validator: Validator,
     return results + validator.validate("published_columns", frame, id_column, params)
 
 
+def protection_check(settings: Settings) -> CheckResult:
+    """The configuration's thresholds against the methodology's minimums: weaker blocks the year, unless
+    the configuration says so explicitly ([protection] allow_weaker_than_methodology), then it warns."""
+    weaker = settings.weakened_protection()
+    return CheckResult(
+        suite="configuration", expectation="thresholds at least the methodology's minimums", column=None,
+        guards="the configuration's disclosure thresholds are at least the methodology's (counts 1-7, survey "
+               "groups of 11, 80% declaration)",
+        severity=WARNING if settings.allow_weaker_than_methodology else ERROR, success=not weaker,
+        observed="; ".join(weaker) or "as strong as the methodology or stronger", methodology_minimum=True)
+
+
 def evaluate(con, year: int, release_folder: Path, previous_folder: Path | None, settings: Settings) -> GateResult:
-    """For one WRES year: its dbt data test failures, the mart suites and the staged release, audited
-    with the previous one."""
+    """For one WRES year: the configuration against the methodology's minimums, its dbt data test failures,
+    the mart suites and the staged release, audited with the previous one. The release is checked against
+    the methodology's minimums as well as the configuration's thresholds; a methodology check blocks the
+    year unless weaker protection is explicitly allowed, when it is a warning."""
     validator = shared_validator()
-    checks = dbt_test_checks(con, year)
+    checks = [protection_check(settings)]
+    checks += dbt_test_checks(con, year)
     checks += mart_checks(con, year, settings, validator)
     checks += publication_checks(con, year, release_folder, previous_folder, settings, validator)
+    if settings.allow_weaker_than_methodology:
+        for check in checks:
+            if check.methodology_minimum:
+                check.severity = WARNING
     return GateResult(wres_year=year, checks=checks)

@@ -19,8 +19,9 @@ code { font-size: 0.9em; }
 
 
 def render(gate: GateResult, suppression_counts: dict[str, int] | None = None, inputs: list[dict] | None = None,
-           code_version: str = "", published: bool = True, changes: dict | None = None) -> str:
-    """The page; `published=False` for a passing gate whose release is not yet swapped into place."""
+           code_version: str = "", published: bool = True, changes: dict | None = None, notice: str = "") -> str:
+    """The page; `published=False` for a passing gate whose release is not yet swapped into place; a
+    `notice` (disclosure control weaker than the methodology) comes first, above the verdict."""
     if not gate.passed:
         verdict = "<span class='failed'>FAILED: not published; the previous release stays in place</span>"
     elif published:
@@ -46,6 +47,7 @@ def render(gate: GateResult, suppression_counts: dict[str, int] | None = None, i
 <html lang="en"><head><meta charset="utf-8"><title>WRES {gate.wres_year}: data-quality report</title>
 <style>{_STYLE}</style></head><body>
 <h1>WRES {gate.wres_year}: data-quality report</h1>
+{f"<p class='verdict failed' role='alert'>{html.escape(notice)}</p>" if notice else ""}
 <p class="verdict">{verdict}</p>
 <p>{len(gate.checks)} checks: {sum(c.success for c in gate.checks)} passed, {len(gate.failures)} blocking failures,
 {len(gate.warnings)} warnings. Generated {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}

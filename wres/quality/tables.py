@@ -13,13 +13,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from wres.config import Settings
+from wres.config import METHODOLOGY_MINIMUMS, SURVEY_BREAKDOWN_DECIMALS, Settings
 from wres.disclosure.audit import audit
 from wres.disclosure.certificates import ProtectionThresholds
 from wres.disclosure.releases import published_cells
 from wres.ingest.landing import reference_files, year_files
 from wres.ingest.load import release_inputs, sha256
-from wres.publish.contents import RELEASE_TABLES, SURVEY_BREAKDOWN_DECIMALS
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pd.DataFrame:
     return con.execute(sql, params or []).df()
@@ -81,6 +80,13 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
     trusts = _release_table(release_folder, "trusts")
     truth = _df(con, "select wres_year, indicator, level, area_code, breakdown, measure, value, is_sensitive "
                      "from marts.wres_indicator_summary where wres_year = ?", [year])
+    # The methodology's declaration rule as well: a trust declaring the ethnicity of fewer than 80% of its
+    # staff has its indicators 1-4 and 9 withheld, all but its declaration rate.
+    rates = truth[(truth["level"] == "trust") & (truth["measure"] == "declaration_rate")]
+    low = set(rates.loc[rates["value"] < 100 * METHODOLOGY_MINIMUMS["declaration_withhold"], "area_code"])  # a percentage
+    frame["is_published_below_declaration_minimum"] = (
+        (frame["level"] == "trust") & frame["area_code"].isin(low) & frame["indicator"].isin([1, 2, 3, 4, 9])
+        & (frame["measure"] != "declaration_rate") & frame["value"].notna())
     previous = published_cells([previous_folder]) if previous_folder is not None else None
     if previous is not None:
         previous = previous[previous["wres_year"] == year]
@@ -93,6 +99,9 @@ def published_tables(con, year: int, release_folder: Path, previous_folder: Path
         counts |= frame["measure"].isin(["members_total", "members_bme"])
     frame["is_small_published_count"] = below_england & counts & frame["value"].between(t.small_count_min,
                                                                                           t.small_count_max)
+    # The methodology's count rule as well, so that a configuration weaker than it cannot pass unnoticed.
+    frame["is_small_count_by_methodology"] = below_england & counts & frame["value"].between(
+        METHODOLOGY_MINIMUMS["small_count_min"], METHODOLOGY_MINIMUMS["small_count_max"])
     survey = frame["indicator"].isin([5, 6, 7, 8]) & (frame["measure"].str.startswith("pct_")
                                                       | frame["measure"].str.startswith("respondents_"))
     # Each survey figure's own denominator (the legacy indicator 7 figures have theirs).
@@ -167,16 +176,15 @@ def published_model_employer(release_folder: Path) -> tuple[pd.DataFrame, str]:
 
 
 def published_columns(release_folder: Path) -> tuple[pd.DataFrame, str]:
-    """One row per column of every table file of the release (`table.column`)."""
+    """One row per column of every table file of the release as written (`table.column`)."""
 
     con = duckdb.connect()
     rows = []
     try:
-        for table in RELEASE_TABLES:
-            path = Path(release_folder) / f"{table}.parquet"
-            if path.exists():
-                names = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
-                rows += [(table, name, f"{table}.{name}") for name in names]
+        for path in sorted(Path(release_folder).glob("*.parquet")):
+            table = path.stem
+            names = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
+            rows += [(table, name, f"{table}.{name}") for name in names]
     finally:
         con.close()
     return pd.DataFrame(rows, columns=["table", "column_name", "column_id"]), "column_id"

@@ -139,13 +139,15 @@ def _rows_by_key(frame: pd.DataFrame) -> dict[tuple, dict]:
 
 
 class Report:
-    def __init__(self, releases: Releases, gate_warnings: list[str], four_fifths: tuple[float, float]):
+    def __init__(self, releases: Releases, gate_warnings: list[str], four_fifths: tuple[float, float],
+                 protection_notice: str = ""):
         self.r = releases
         self.year = releases.wres_year
         self.summary = releases.summary
         self.now = releases.year()
         self.warnings = gate_warnings
         self.four_fifths = four_fifths
+        self.protection_notice = protection_notice
         self.env = _environment()
         self.rows = _rows_by_key(self.now)
         self.region_names = dict(zip(releases.trusts["region_code"], releases.trusts["region_name"]))
@@ -574,7 +576,8 @@ class Report:
                                     trusts["trust_type"])))
         counts = self.now["suppression_reason"].fillna("published").value_counts().sort_index()
         self.render("methodology.html", folder / "methodology.html", 0, counts=list(counts.items()),
-                    warnings=self.warnings, four_fifths=self.four_fifths, loss=information_loss(self.now))
+                    warnings=self.warnings, four_fifths=self.four_fifths, loss=information_loss(self.now),
+                    protection_notice=self.protection_notice)
         (folder / "report.css").write_text((TEMPLATES / "report.css").read_text(encoding="utf-8"), encoding="utf-8")
         # Vega, Vega-Lite and vega-embed in one file, for the charts drawn in the browser: offline.
         (folder / "vega.js").write_text(vega_bundle(), encoding="utf-8")
@@ -596,9 +599,9 @@ def vega_bundle() -> str:
 
 
 def build_report(release_folder: Path, publish_dir: Path, wres_year: int, gate_warnings: list[str],
-                 four_fifths: tuple[float, float]) -> Path:
+                 four_fifths: tuple[float, float], protection_notice: str = "") -> Path:
     """Write the report of the release in `release_folder` to `release_folder/report/`."""
     releases = load_releases(release_folder, publish_dir, wres_year)
     folder = Path(release_folder) / "report"
-    Report(releases, gate_warnings, four_fifths).build(folder)
+    Report(releases, gate_warnings, four_fifths, protection_notice).build(folder)
     return folder / "index.html"

@@ -29,7 +29,7 @@ year_end as (
 
 two_year as (
     -- Each year's counts stay separate: the small-count rule checks every count the rolling
-    -- rate uses (DOMAIN.md), not only the two-year sums.
+    -- rate uses (docs/METHODOLOGY.md), not only the two-year sums.
     select
         this_year.wres_year,
         this_year.org_code,
@@ -75,7 +75,8 @@ as_published as (
             when pooled.wres_year >= {{ var('indicator3_year_end_from') }}
                 then {{ relative_likelihood('pooled.entered_bme', 'pooled.headcount_bme',
                                             'pooled.entered_white', 'pooled.headcount_white') }}
-            else {{ relative_likelihood('r.entered_bme_y0 + r.entered_bme_y1', 'r.headcount_bme_y0 + r.headcount_bme_y1',
+            else {{ relative_likelihood('r.entered_bme_y0 + r.entered_bme_y1',
+                                        'r.headcount_bme_y0 + r.headcount_bme_y1',
                                         'r.entered_white_y0 + r.entered_white_y1',
                                         'r.headcount_white_y0 + r.headcount_white_y1') }}
         end as value,

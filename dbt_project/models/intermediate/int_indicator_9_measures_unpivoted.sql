@@ -36,10 +36,11 @@ pooled as (
     {{ pool_by_area('counted', ['breakdown'], ['members_total', 'members_bme', 'workforce_bme', 'workforce_total']) }}
 ),
 
-{%- set exempt = var('board_counts_exempt') %}
+{% set exempt = var('board_counts_exempt') %}
 measures as (
     select wres_year, level, area_code, area_name, breakdown, 'members_total' as measure,
-           members_total::double as value, {{ 'false' if exempt else any_small_count(['members_total']) }} as uses_small_count
+           members_total::double as value,
+           {{ 'false' if exempt else any_small_count(['members_total']) }} as uses_small_count
     from pooled
     union all
     select wres_year, level, area_code, area_name, breakdown, 'members_bme', members_bme,
@@ -47,7 +48,8 @@ measures as (
     from pooled
     union all
     select wres_year, level, area_code, area_name, breakdown, 'pct_bme_board',
-           {{ pct('members_bme', 'members_total') }}, {{ 'false' if exempt else any_small_count(['members_bme', 'members_total']) }}
+           {{ pct('members_bme', 'members_total') }},
+           {{ 'false' if exempt else any_small_count(['members_bme', 'members_total']) }}
     from pooled
     union all
     select wres_year, level, area_code, area_name, breakdown, 'pct_bme_workforce',
@@ -57,7 +59,8 @@ measures as (
     union all
     select wres_year, level, area_code, area_name, breakdown, 'gap_pp',
            {{ pct('members_bme', 'members_total') }} - {{ pct('workforce_bme', 'workforce_total') }},
-           {{ any_small_count(['workforce_bme', 'workforce_total']) }} or {{ 'false' if exempt else any_small_count(['members_bme', 'members_total']) }}
+           {{ any_small_count(['workforce_bme', 'workforce_total']) }}
+           or {{ 'false' if exempt else any_small_count(['members_bme', 'members_total']) }}
     from pooled
 )
 

@@ -40,7 +40,7 @@ by_trust as (
 england_workforce as (
     select workforce.wres_year, sum(workforce.white_all)::bigint as white_all, sum(workforce.bme_all)::bigint as bme_all
     from workforce
-    join {{ ref('int_trust_years_enumerated') }} as trusts using (wres_year, org_code)
+    join {{ ref('int_trust_years_enumerated') }} using (wres_year, org_code)
     group by all
 ),
 
@@ -73,8 +73,9 @@ shares as (
         targets.target_year,
         targets.target_year - pooled.wres_year as years_to_target,
         {{ var('leaver_rate') }}::double as leaver_rate,
-        coalesce(bme_band, 0)::double / nullif(coalesce(white_band, 0) + coalesce(bme_band, 0), 0) as b0,
-        bme_all::double / nullif(white_all + bme_all, 0) as p,
+        coalesce(pooled.bme_band, 0)::double
+            / nullif(coalesce(pooled.white_band, 0) + coalesce(pooled.bme_band, 0), 0) as b0,
+        pooled.bme_all::double / nullif(pooled.white_all + pooled.bme_all, 0) as p,
         power(1 - {{ var('leaver_rate') }}, targets.target_year - pooled.wres_year) as retained
     from pooled
     cross join targets
@@ -115,7 +116,8 @@ select
         when s > 1 then 'unreachable'
         else 'reachable'
     end as status,
-    level = 'trust' and {{ any_small_count(['coalesce(bme_band, 0)', 'coalesce(white_band, 0) + coalesce(bme_band, 0)']) }}
+    level = 'trust'
+    and {{ any_small_count(['coalesce(bme_band, 0)', 'coalesce(white_band, 0) + coalesce(bme_band, 0)']) }}
         as suppressed,
     case when level = 'trust' and {{ any_small_count(['coalesce(bme_band, 0)',
                                                        'coalesce(white_band, 0) + coalesce(bme_band, 0)']) }}

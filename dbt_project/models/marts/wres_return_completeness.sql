@@ -7,10 +7,10 @@ with trusts as (
 ),
 
 expected as (
-    select distinct trusts.wres_year, section
+    select distinct trusts.wres_year, s.section
     from trusts
     cross join (values ('workforce'), ('recruitment'), ('disciplinary'), ('training'), ('board')) as s (section)
-    where section <> 'workforce' or trusts.wres_year >= {{ var('dcf_workforce_from') }}
+    where s.section <> 'workforce' or trusts.wres_year >= {{ var('dcf_workforce_from') }}
 ),
 
 returned as (

@@ -1,5 +1,5 @@
 -- How many trusts show BME staff faring worse than white staff, per indicator and year
--- (DOMAIN.md "Share of trusts"), from full-precision trust values. Indicator 1 counts a
+-- (docs/METHODOLOGY.md, "Share of trusts"), from full-precision trust values. Indicator 1 counts a
 -- trust when the BME share of its upper AfC bands (8a and above, VSM) is below the BME
 -- share of its whole workforce. Significantly worse: for indicators 2-4 the relative
 -- likelihood's 95% interval excludes 1 on the side of BME disadvantage; for 5-8 a two-proportion
@@ -60,8 +60,8 @@ comparisons as (
                         and measure in ('pct_white', 'pct_bme', 'respondents_white', 'respondents_bme')
                 ) on measure in ('pct_white', 'pct_bme', 'respondents_white', 'respondents_bme') using first(value)
             )
-        )
-    )
+        ) as pooled_rates
+    ) as tested
     where pct_white is not null and pct_bme is not null
 
     union all
