@@ -394,7 +394,7 @@ def query(ctx, sql, limit, timeout) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise click.ClickException(_lines(exc))
+        raise click.ClickException(_lines(exc)) from None
     if not statements:
         raise click.ClickException("the query holds no SQL statement (it is empty, or only ';' or comments); "
                                    "give one, e.g. wres query \"select 1\"")

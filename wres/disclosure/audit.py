@@ -36,9 +36,11 @@ import numpy as np
 import pandas as pd
 
 from wres import vocabulary
-from wres.disclosure.certificates import (PROTECTED, UNCERTIFIED, UNPROTECTABLE, UNPROTECTED, Checker, ProtectionThresholds,
+from wres.disclosure.certificates import (UNCERTIFIED, UNPROTECTABLE, UNPROTECTED, Checker, ProtectionThresholds,
                                           Verdict, check_certificates)
 from wres.disclosure.linalg import determined_unknowns
+
+DEFAULT_THRESHOLDS = ProtectionThresholds()  # 8 for counts, 11 for respondents
 
 KEY = ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]
 PARTS = ("white", "bme", "unknown", "total")
@@ -79,7 +81,7 @@ def _sum_relations(system: System, kind: tuple, cells: set[tuple], members: dict
                    coordinates: list[tuple], describe: str, with_england: bool = True) -> None:
     """area = sum of its trusts, for each level and coordinate; England = sum of trusts, regions, types."""
     for coordinate in coordinates:
-        def present(level, area):
+        def present(level, area, coordinate=coordinate):
             return (level, area, *coordinate) in cells
         for level, areas in members.items():
             for area, trusts in areas.items():
@@ -310,7 +312,7 @@ def _nonlinear_leaks(published: pd.DataFrame, changed_by: dict[tuple, list[tuple
 
 def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
           previous: pd.DataFrame | None = None, certificates: pd.DataFrame | None = None,
-          thresholds: ProtectionThresholds = ProtectionThresholds(),
+          thresholds: ProtectionThresholds = DEFAULT_THRESHOLDS,
           band_levels: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
     """One row per release row: `is_derivable` and, when it is, `derivation` (the relations used);
     `is_unprotected` (blocking), `is_unprotectable` (a warning) and `protection` (why), from each

@@ -313,7 +313,7 @@ class Checker:
                 highest = (bound, name, x0)
         t_low = lowest[0] if lowest else -math.inf
         t_high = highest[0] if highest else math.inf
-        for short, (bound, name, x0), side in ((t_low > -v0, lowest or (0, None, 0), "below"),
+        for short, (_bound, name, x0), side in ((t_low > -v0, lowest or (0, None, 0), "below"),
                                                (t_high < threshold - v0, highest or (0, None, 0), "above")):
             if short:
                 reach = f"[{float(v0 + max(t_low, -v0)):g}, {float(v0 + min(t_high, threshold - v0)):g}]"
