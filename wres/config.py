@@ -68,6 +68,7 @@ class Settings:
     timezone: str
     duckdb_memory_limit: str
     umask: int = 0o027
+    contact: str = ""
 
     def with_paths(self, raw_dir=None, warehouse=None, publish_dir=None) -> "Settings":
         """A copy with some paths replaced (command-line flags win over the environment)."""
@@ -143,6 +144,7 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         timezone=raw["schedule"]["timezone"],
         duckdb_memory_limit=str(raw["duckdb"]["memory_limit"]),
         umask=int(str(raw.get("security", {}).get("umask", "027")), 8),
+        contact=str(raw.get("publication", {}).get("contact", "")),
     )
 
 
