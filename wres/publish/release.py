@@ -214,7 +214,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
             raise GateFailed(gate, reports / "data_quality.html")
         # The report is built from the staged, disclosure-controlled files only, and swapped in with them.
         t = settings.thresholds
-        build_report(release.staging, settings.publish_dir, wres_year, [c.summary() for c in gate.warnings],
+        build_report(release.staging, con, wres_year, [c.summary() for c in gate.warnings],
                      (t.four_fifths_lower, t.four_fifths_upper))
     except BaseException:
         discard(release)

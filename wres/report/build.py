@@ -12,8 +12,6 @@ shown as suppressed with its reason, never as zero or blank. Text from the data 
 
 from __future__ import annotations
 
-import math
-import statistics
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,15 +21,17 @@ import vl_convert
 
 from wres import vocabulary
 from wres.report import charts
+from wres.report.boardpack import BoardPack, History
+from wres.report.comparators import Comparators, benchmark
+from wres.report.findings import key_findings
+from wres.report.projections import trajectory
+from wres.report.text import SOURCES, cell_text, figure, one_in_k
 from wres.generate.published_figures import PUBLISHED, PublishedFigure, compare
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
 
 TEMPLATES = Path(__file__).parent / "templates"
 ETHNICITY = {"White": "white", "BME": "bme", "Unknown": "unknown"}
 DISPARITY = list(charts.RATIO_NAMES)
-SOURCES = {"dcf": "the trusts' WRES returns",
-           "mixed": "the trusts' WRES returns, and NHS workforce statistics for the trusts without a workforce return",
-           "workforce_statistics": "NHS workforce statistics (the WRES return's workforce section starts in 2018)"}
 AXIS_TITLES = {1: "% BME of the workforce", 2: "relative likelihood", 3: "relative likelihood",
                4: "relative likelihood", 5: "% of BME staff", 6: "% of BME staff", 7: "% of BME staff",
                8: "% of BME staff", 9: "BME % of board minus BME % of workforce (points)"}
@@ -59,71 +59,9 @@ BREAKDOWNS = {
 NOT_STATED = "not stated"
 
 
-def one_in_k(row) -> str:
-    """The Model Employer's required BME share of recruits as the report words it."""
-    status = row["status"]
-    if status == "reachable" and not pd.isna(row["one_in_k"]):
-        return f"1 in {int(row['one_in_k'])}"
-    if status == "unreachable":
-        return "unreachable (more than every recruit)"
-    if status == "already met":
-        return "already met"
-    return "not defined"
-
-
-def trajectory(b0: float, p: float, t: float, s: float | None, status: str, years: int) -> list[float]:
-    """A band's BME share (0-1) each year from now to `years` ahead, when a share t leaves each year
-    and a share s of the recruits replacing them is BME (every recruit when the target is out of
-    reach, today's share when it is already met): b(n) = b0 (1-t)^n + s (1 - (1-t)^n)."""
-    share = 1.0 if status == "unreachable" else b0 if status == "already met" or s is None else s
-    return [b0 * (1 - t) ** n + share * (1 - (1 - t) ** n) for n in range(years + 1)]
-
-
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-def shown(value, measure: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    if measure.startswith(("headcount_", "respondents_", "members_")):
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def cell_text(row) -> str:
-    """A value as the report shows it: the number, or 'suppressed (reason)', or 'not defined'."""
-    if row is None:
-        return "not reported"
-    if bool(row["suppressed"]):
-        return f"suppressed ({row['suppression_reason']})"
-    if pd.isna(row["value"]):
-        return "not defined"
-    return shown(row["value"], row["measure"])
-
-
-def _better(indicator: int, measure: str):
-    """A key ordering values from best to worst, where better and worse are defined."""
-    if measure in ("relative_likelihood", "relative_likelihood_as_published"):
-        return lambda v: abs(math.log(v)) if v > 0 else math.inf
-    if indicator in (5, 6, 8) and measure == "pct_bme":
-        return lambda v: v
-    if indicator == 7 and measure in ("pct_bme", "pct_bme_legacy"):
-        return lambda v: -v
-    if indicator == 9 and measure == "gap_pp":
-        return lambda v: -v
-    return None
-
-
-def benchmark(values: list[float], indicator: int, measure: str) -> tuple[str, str, str]:
-    """(best, median, worst) of a comparator group's published values (lowest/median/highest when
-    the measure has no better direction)."""
-    if not values:
-        return ("", "", "")
-    key = _better(indicator, measure)
-    ordered = sorted(values, key=key) if key else sorted(values)
-    return (shown(ordered[0], measure), shown(statistics.median(values), measure), shown(ordered[-1], measure))
 
 
 ROW_KEY = ("indicator", "level", "area_code", "breakdown", "measure")
@@ -158,6 +96,8 @@ class Report:
         # (best, median, worst) of each trust type's values, by (trust type, indicator, measure).
         self.benchmarks = {key: benchmark(frame["value"].dropna().tolist(), key[1], key[2])
                            for key, frame in trusts.groupby(["trust_type", "indicator", "measure"])}
+        self.pack = BoardPack(History(self.summary), Comparators(self.summary, releases.trusts), self.year,
+                              four_fifths)
 
     def value_row(self, indicator, level, area, measure, breakdown="all"):
         return self.rows.get((indicator, level, area, breakdown, measure))
@@ -192,7 +132,7 @@ class Report:
                 out.append(dict(year=year, series="BME %", value=get("pct_bme")))
         return out
 
-    def trend_figure(self, level: str, area: str, name: str, indicator: int) -> charts.Figure:
+    def trendfigure(self, level: str, area: str, name: str, indicator: int) -> charts.Figure:
         title = f"Indicator {indicator}, {SHORT[indicator]}: {name}"
         y_title = "relative likelihood" if indicator in LIKELIHOODS else (
             "percentage points" if indicator == 9 else "%")
@@ -200,7 +140,7 @@ class Report:
         return charts.trend(title, data.astype({"value": float, "lower": float, "upper": float}), y_title,
                             self.four_fifths if indicator in LIKELIHOODS else None)
 
-    def regional_figure(self, indicator: int) -> charts.Figure:
+    def regionalfigure(self, indicator: int) -> charts.Figure:
         measure, meaning = HEADLINES[indicator]
         regions = self.now[(self.now["level"] == "region") & (self.now["indicator"] == indicator)
                            & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
@@ -210,7 +150,7 @@ class Report:
         return charts.bars(f"Indicator {indicator} by region, {self.year}: {meaning}", data, measure.replace("_", " "),
                            england)
 
-    def distribution_figure(self, indicator: int) -> charts.Figure:
+    def distributionfigure(self, indicator: int) -> charts.Figure:
         measure, meaning = HEADLINES[indicator]
         trusts = self.now[(self.now["level"] == "trust") & (self.now["indicator"] == indicator)
                           & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
@@ -333,7 +273,9 @@ class Report:
                 row = self.value_row(indicator, level, area, measure)
                 if row is None and level != "england":
                     continue
-                line = {"indicator": indicator, "name": SHORT[indicator], "measure": measure,
+                labels = vocabulary.measure(indicator, measure)
+                line = {"indicator": indicator, "name": SHORT[indicator], "measure": labels.heading,
+                        "extremes": labels.extremes,
                         "value": cell_text(row), "suppressed": bool(row is not None and row["suppressed"]),
                         "flags": row["flags"] if row is not None and isinstance(row["flags"], str) else "",
                         "england": cell_text(self.value_row(indicator, "england", "ENG", measure))}
@@ -458,71 +400,11 @@ class Report:
         result = compare(self.now, share, mine)
         rows = []
         for r in result.itertuples(index=False):
-            ours = "not in this release" if pd.isna(r.ours) else _figure(r.ours)
+            ours = "not in this release" if pd.isna(r.ours) else figure(r.ours)
             difference = "" if pd.isna(r.relative_difference) else f"{100 * r.relative_difference:+.1f}%"
             rows.append([str(r.indicator), r.area, "" if r.breakdown == "all" else r.breakdown.replace("+", " + "),
-                         r.measure, _figure(r.published, exact=True), ours, difference, r.source])
+                         r.measure, figure(r.published, exact=True), ours, difference, r.source])
         return rows
-
-    # --- words -----------------------------------------------------------------------------
-
-    def key_findings(self) -> list[str]:
-        s = self.summary
-        first = int(s["wres_year"].min())
-
-        england = s[(s["level"] == "england") & (s["breakdown"] == "all")]
-        values: dict[tuple, float] = {}
-        for key, value in zip(zip(*(england[c].tolist() for c in ("indicator", "measure", "wres_year"))),
-                              england["value"].tolist()):
-            values.setdefault(key, value)  # the first row of a key, as a filter's first row
-
-        def eng(indicator, measure, year=None):
-            value = values.get((indicator, measure, year or self.year))
-            return None if value is None or pd.isna(value) else float(value)
-
-        def change(now, before, unit=""):
-            if before is None or first == self.year:
-                return ""
-            word = "up from" if now > before else "down from" if now < before else "the same as"
-            return f", {word} {before:.1f}{unit} in {first}"
-
-        out = []
-        bme = eng(1, "pct_bme")
-        if bme is not None:
-            out.append(f"{bme:.1f}% of the workforce was BME{change(bme, eng(1, 'pct_bme', first), '%')}.")
-        phrases = {2: "white applicants were {v:.2f} times as likely as BME applicants to be appointed from shortlisting",
-                   3: "BME staff were {v:.2f} times as likely as white staff to enter the formal disciplinary process",
-                   4: "white staff were {v:.2f} times as likely as BME staff to access non-mandatory training"}
-        for indicator, phrase in phrases.items():
-            v = eng(indicator, "relative_likelihood")
-            if v is not None:
-                before = eng(indicator, "relative_likelihood", first)
-                tail = "" if before is None or first == self.year else f" ({before:.2f} in {first})"
-                sentence = phrase.format(v=v)
-                out.append(sentence[0].upper() + sentence[1:] + tail + ".")
-        wording = {5: "experienced harassment, bullying or abuse from patients, relatives or the public",
-                   6: "experienced harassment, bullying or abuse from staff",
-                   7: "believed their trust gives equal opportunities for career progression",
-                   8: "experienced discrimination at work from a manager, team leader or colleague"}
-        for indicator, words in wording.items():
-            b, w = eng(indicator, "pct_bme"), eng(indicator, "pct_white")
-            if b is not None and w is not None:
-                out.append(f"{b:.1f}% of BME staff {words}, against {w:.1f}% of white staff.")
-        board, gap = eng(9, "pct_bme_board"), eng(9, "gap_pp")
-        if board is not None and gap is not None:
-            side = "below" if gap < 0 else "above"
-            out.append(f"{board:.1f}% of board members were BME, {abs(gap):.1f} percentage points {side} "
-                       f"the BME share of the workforce.")
-        share = self.r.trust_share[self.r.trust_share["wres_year"] == self.year]
-        for r in share.sort_values("indicator").itertuples():
-            if r.indicator in (2, 3, 4, 5, 6, 7, 8) and not pd.isna(r.pct_trusts_bme_worse):
-                significant = getattr(r, "pct_trusts_bme_worse_significant", None)
-                tail = "" if significant is None or pd.isna(significant) else \
-                    f", significantly so (95% level) at {significant:.1f}%"
-                out.append(f"Indicator {r.indicator} ({SHORT[r.indicator].lower()}): BME staff fared worse than "
-                           f"white staff at {r.pct_trusts_bme_worse:.1f}% of the {r.trusts_reporting} trusts "
-                           f"reporting{tail}.")
-        return out
 
     # --- pages -----------------------------------------------------------------------------
 
@@ -550,9 +432,9 @@ class Report:
         icbs = sorted(set(zip(trusts["icb_code"], trusts["icb_name"])), key=lambda kv: (kv[1], kv[0])) \
             if "icb_code" in trusts else []
         self.render("england.html", folder / "index.html", 0,
-                    findings=self.key_findings(),
-                    sections=[(i, HEADLINES[i][1], self.trend_figure("england", "ENG", "England", i),
-                               self.regional_figure(i), self.distribution_figure(i)) for i in HEADLINES],
+                    findings=key_findings(self.summary, self.r.trust_share, self.year),
+                    sections=[(i, HEADLINES[i][1], self.trendfigure("england", "ENG", "England", i),
+                               self.regionalfigure(i), self.distributionfigure(i)) for i in HEADLINES],
                     table=self.area_table("england", "ENG"), regions=regions, icbs=icbs,
                     comparison=self.published_comparison())
         for level, folder_name, column, areas in (("region", "regions", "region_code", regions),
@@ -565,8 +447,8 @@ class Report:
                             trusts=list(zip(members["org_code"], members["trust_name"], members["trust_type"])))
         for t in trusts.itertuples():
             self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
-                        table=self.area_table("trust", t.org_code, t.trust_type, t.region_code),
-                        trend=self.area_multiples("trust", t.org_code, t.trust_name))
+                        sections=self.pack.sections(t), four_fifths=self.four_fifths,
+                        table=self.area_table("trust", t.org_code, t.trust_type, t.region_code))
         self.build_in_depth(folder)
         self.render("trusts.html", folder / "trusts.html", 0,
                     trusts=list(zip(trusts["org_code"], trusts["trust_name"], trusts["region_name"],
@@ -580,24 +462,16 @@ class Report:
         return sorted(folder.rglob("*.html"))
 
 
-def _figure(value: float, exact: bool = False) -> str:
-    """A figure of the comparison: whole numbers with separators, others to two decimals (`exact`: as
-    many as the figure has, up to two, for the published figures)."""
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    text = f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if exact else text
-
-
 @lru_cache(maxsize=1)
 def vega_bundle() -> str:
     return vl_convert.javascript_bundle()
 
 
-def build_report(release_folder: Path, publish_dir: Path, wres_year: int, gate_warnings: list[str],
+def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list[str],
                  four_fifths: tuple[float, float]) -> Path:
-    """Write the report of the release in `release_folder` to `release_folder/report/`."""
-    releases = load_releases(release_folder, publish_dir, wres_year)
+    """Write the report of the release in `release_folder` to `release_folder/report/`; the earlier
+    years come from the warehouse connection `con` (published cells only)."""
+    releases = load_releases(release_folder, con, wres_year)
     folder = Path(release_folder) / "report"
     Report(releases, gate_warnings, four_fifths).build(folder)
     return folder / "index.html"
