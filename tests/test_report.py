@@ -4,7 +4,6 @@ hidden values shown as suppressed with their reason, every chart with its text a
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -169,9 +168,10 @@ def test_the_new_pages_are_linked_and_built_deterministically(released, tmp_path
         assert (tmp_path / name).read_bytes() == (release.folder / "report" / name).read_bytes(), name
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium on PATH (apt-get install chromium)")
 def test_the_report_opens_in_a_browser_without_script_errors_or_empty_charts(released, tmp_path):
-    """wres.report.browser on the fixture's report: every page it checks, no screenshots (kept fast)."""
+    """wres.report.browser on the fixture's report: every page it checks (script errors, empty charts,
+    serious or critical accessibility violations), no screenshots (kept fast). Needs Debian's chromium,
+    which `.ci/run` and `make report-check` install."""
     from concurrent.futures import ThreadPoolExecutor
 
     from wres.report.browser import check_page, pages_to_check
@@ -181,11 +181,28 @@ def test_the_report_opens_in_a_browser_without_script_errors_or_empty_charts(rel
     assert {p.name for p in pages} >= {"index.html", "indicator-1.html", "distributions.html", "RAA.html"}
     # The check itself fails on a script error and on a chart Vega did not draw.
     broken = tmp_path / "broken.html"
-    broken.write_text('<figure class="chart"><div class="vega"></div></figure><script>notDefined();</script>')
+    broken.write_text('<html><body><figure class="chart"><div class="vega"></div></figure><img src="x.png">'
+                      '<script>notDefined();</script></body></html>')
     with ThreadPoolExecutor(max_workers=3) as pool:
         found = list(pool.map(check_page, [*pages, broken]))
     assert found[:-1] == [[]] * len(pages), found
     assert any("script error" in p for p in found[-1]) and any("chart 1 is empty" in p for p in found[-1])
+    # An image without a text alternative is a critical violation for axe-core.
+    assert any("accessibility (critical): image-alt" in p for p in found[-1]), found[-1]
+
+
+def test_a_board_pack_prints_to_a4_pdf_the_same_bytes_each_time(released, tmp_path):
+    from wres.report.browser import print_pdf
+
+    report = released[2].folder / "report"
+    published = report / "trusts" / "RAA.pdf"
+    assert published.read_bytes().startswith(b"%PDF-")
+    # A4 is 595 x 842 points; the pack of nine indicators and the measures table takes several pages.
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45](\.\d+)? 84[12](\.\d+)?\s*\]", published.read_bytes())
+    assert len(re.findall(rb"/Type\s*/Page[^s]", published.read_bytes())) >= 3
+    again = tmp_path / "RAA.pdf"
+    print_pdf(report / "trusts" / "RAA.html", again)
+    assert again.read_bytes() == published.read_bytes()
 
 
 def test_the_survey_breakdowns_page_shows_figures_and_hidden_cells(released):

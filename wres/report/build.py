@@ -474,4 +474,18 @@ def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list[
     releases = load_releases(release_folder, con, wres_year)
     folder = Path(release_folder) / "report"
     Report(releases, gate_warnings, four_fifths).build(folder)
+    print_board_packs(folder)
     return folder / "index.html"
+
+
+def print_board_packs(folder: Path) -> None:
+    """`trusts/<code>.pdf` beside each board pack, printed by Chromium when it is installed (two at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wres.report import browser
+
+    if not browser.available():
+        return
+    pages = sorted((folder / "trusts").glob("*.html"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda page: browser.print_pdf(page, page.with_suffix(".pdf")), pages))
