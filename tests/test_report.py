@@ -76,6 +76,12 @@ def test_the_methodology_page_counts_suppressed_values(released):
     html = page(released, "methodology.html")
     assert "two-year rolling rate up to WRES 2021" in html
     assert re.search(r"<td>secondary</td><td>[1-9][0-9,]*</td>", html)
+    # RCC records the ethnicity of 10 of its 15 staff (66.7%): below both the 90% warning and 80% withholding.
+    assert ("<li>1 trust recorded the ethnicity of fewer than 80% of its staff, so its indicators 1 to 4 and 9 "
+            "are withheld: GAMMA COMMUNITY NHS TRUST (RCC).</li>") in html
+    assert ("<li>1 trust recorded the ethnicity of fewer than 90% of its staff, so its figures are less reliable "
+            "than others&#39;: GAMMA COMMUNITY NHS TRUST (RCC).</li>") in html
+    assert "(low_declaration)" not in html
 
 
 def section(html: str, anchor: str) -> str:

@@ -213,9 +213,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         if not gate.passed:
             raise GateFailed(gate, reports / "data_quality.html")
         # The report is built from the staged, disclosure-controlled files only, and swapped in with them.
-        t = settings.thresholds
-        build_report(release.staging, con, wres_year, [c.summary() for c in gate.warnings],
-                     (t.four_fifths_lower, t.four_fifths_upper))
+        build_report(release.staging, con, wres_year, gate.warnings, settings.thresholds)
     except BaseException:
         discard(release)
         raise

@@ -25,6 +25,7 @@ from wres.report.boardpack import BoardPack, History
 from wres.report.comparators import Comparators, benchmark
 from wres.report.findings import key_findings
 from wres.report.projections import trajectory
+from wres.report.quality_words import warning_sentences
 from wres.report.text import SOURCES, cell_text, figure, one_in_k
 from wres.generate.published_figures import PUBLISHED, PublishedFigure, compare
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
@@ -467,14 +468,20 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle()
 
 
-def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list[str],
-                 four_fifths: tuple[float, float]) -> Path:
+def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list, thresholds) -> Path:
     """Write the report of the release in `release_folder` to `release_folder/report/`; the earlier
-    years come from the warehouse connection `con` (published cells only)."""
+    years come from the warehouse connection `con` (published cells only); `gate_warnings` are the
+    gate's failed warning checks, told in sentences. The board packs of the
+    newest year are also printed to PDF (Chromium takes a second or two a trust: every year's would
+    add minutes to each refresh)."""
     releases = load_releases(release_folder, con, wres_year)
     folder = Path(release_folder) / "report"
-    Report(releases, gate_warnings, four_fifths).build(folder)
-    print_board_packs(folder)
+    names = dict(zip(releases.trusts["org_code"], releases.trusts["trust_name"]))
+    Report(releases, warning_sentences(gate_warnings, names, thresholds),
+           (thresholds.four_fifths_lower, thresholds.four_fifths_upper)).build(folder)
+    newest = con.execute("select max(wres_year) from marts.wres_indicator_summary").fetchone()[0]
+    if wres_year == newest:
+        print_board_packs(folder)
     return folder / "index.html"
 
 
