@@ -120,3 +120,38 @@ def test_the_csv_files_validate_against_the_data_package(released):
         assert next(csv.reader(handle)) == list(fields)
     report = Package(str(folder / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_a_sheet_marks_hidden_and_undefined_cells_and_keeps_text_as_text(tmp_path):
+    """On a hand-made summary: a suppressed value is [c], a null one that is not suppressed [z], a measure an
+    area lacks [z]; a name that looks like a formula stays text."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from wres.config import load_settings
+    from wres.publish.workbook import write_workbook
+
+    def row(level, code, name, measure, value, suppressed=False):
+        return {"wres_year": 2024, "indicator": 2, "level": level, "area_code": code, "area_name": name,
+                "breakdown": "all", "measure": measure, "value": value, "suppressed": suppressed,
+                "suppression_reason": "count 1-7" if suppressed else None, "flags": None, "source": None}
+
+    summary = pd.DataFrame([row("england", "ENG", "England", "relative_likelihood", 1.5),
+                            row("england", "ENG", "England", "rate_white", 30.0),
+                            row("trust", "RZZ", "=HYPERLINK(\"http://x\")", "relative_likelihood", None, True),
+                            row("trust", "RZZ", "=HYPERLINK(\"http://x\")", "rate_white", 12.5),
+                            row("trust", "RYY", "Zeta", "relative_likelihood", None)])
+    summary.to_parquet(tmp_path / "summary.parquet")
+    write_workbook(tmp_path / "w.xlsx", tmp_path / "summary.parquet", 2024, load_settings())
+    sheet = load_workbook(tmp_path / "w.xlsx")["Indicator_2"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = rows.index(next(r for r in rows if r[0] == "Area type"))
+    assert rows[header][3:] == ["White applicants appointed from shortlisting, % of shortlisted",
+                                "Relative likelihood, white vs BME applicants appointed from shortlisting, "
+                                "times as likely (1 = parity)"]
+    # England first, then the trusts by name ("=" sorts before "Z").
+    assert rows[header + 1] == ["England", "ENG", "England", 30.0, 1.5]
+    assert rows[header + 2] == ["Trust", "RZZ", "=HYPERLINK(\"http://x\")", 12.5, "[c]"]
+    assert rows[header + 3] == ["Trust", "RYY", "Zeta", "[z]", "[z]"]
+    cell = next(c for r in sheet.iter_rows() for c in r if c.value == "=HYPERLINK(\"http://x\")")
+    assert cell.data_type == "s"  # a string, not a formula
