@@ -24,9 +24,10 @@ from wres.report import charts
 from wres.report.boardpack import BoardPack, History
 from wres.report.comparators import Comparators, benchmark
 from wres.report.findings import key_findings
-from wres.report.projections import trajectory
+from wres.report.model_employer import model_employer
 from wres.report.quality_words import warning_sentences
-from wres.report.text import SOURCES, cell_text, figure, one_in_k
+from wres.report.survey import survey_breakdowns
+from wres.report.text import SOURCES, cell_text, figure
 from wres.generate.published_figures import PUBLISHED, PublishedFigure, compare
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
 
@@ -51,13 +52,6 @@ TABLE_MEASURES = {
 }
 
 
-# The survey breakdowns of the report: breakdown_type -> (column, heading, order of its categories).
-BREAKDOWNS = {
-    "ethnicity": ("ethnicity", "detailed ethnicity", "ethnicities", tuple(vocabulary.survey_ethnicities())),
-    "gender": ("gender", "gender", "genders", vocabulary.SURVEY_GENDERS),
-    "occupation": ("occupation_group", "occupation group", "occupation groups", vocabulary.SURVEY_OCCUPATIONS),
-}
-NOT_STATED = "not stated"
 
 
 def _environment() -> jinja2.Environment:
@@ -133,7 +127,7 @@ class Report:
                 out.append(dict(year=year, series="BME %", value=get("pct_bme")))
         return out
 
-    def trendfigure(self, level: str, area: str, name: str, indicator: int) -> charts.Figure:
+    def trend_figure(self, level: str, area: str, name: str, indicator: int) -> charts.Figure:
         title = f"Indicator {indicator}, {SHORT[indicator]}: {name}"
         y_title = "relative likelihood" if indicator in LIKELIHOODS else (
             "percentage points" if indicator == 9 else "%")
@@ -141,7 +135,7 @@ class Report:
         return charts.trend(title, data.astype({"value": float, "lower": float, "upper": float}), y_title,
                             self.four_fifths if indicator in LIKELIHOODS else None)
 
-    def regionalfigure(self, indicator: int) -> charts.Figure:
+    def regional_figure(self, indicator: int) -> charts.Figure:
         measure, meaning = HEADLINES[indicator]
         regions = self.now[(self.now["level"] == "region") & (self.now["indicator"] == indicator)
                            & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
@@ -151,7 +145,7 @@ class Report:
         return charts.bars(f"Indicator {indicator} by region, {self.year}: {meaning}", data, measure.replace("_", " "),
                            england)
 
-    def distributionfigure(self, indicator: int) -> charts.Figure:
+    def distribution_figure(self, indicator: int) -> charts.Figure:
         measure, meaning = HEADLINES[indicator]
         trusts = self.now[(self.now["level"] == "trust") & (self.now["indicator"] == indicator)
                           & (self.now["breakdown"] == "all") & (self.now["measure"] == measure)]
@@ -288,108 +282,6 @@ class Report:
                 rows.append(line)
         return rows
 
-    # --- survey breakdowns ------------------------------------------------------------------
-
-    def survey_breakdowns(self) -> list[dict]:
-        """Per survey indicator and breakdown (detailed ethnicity, gender, occupation): England as bars,
-        the regions as a grid, and England's ethnicity group x gender x occupation table."""
-        frame = self.r.survey_breakdown
-        if frame is None or frame.empty:
-            return []
-        frame = frame[frame["wres_year"] == self.year]
-        out = []
-        for indicator in SURVEY:
-            rows = frame[frame["indicator"] == indicator]
-            if rows.empty:
-                continue
-            section = {"indicator": indicator, "meaning": HEADLINES[indicator][1].replace(" (%)", ""),
-                       "survey_year": int(rows["survey_year"].iloc[0]), "parts": []}
-            for kind, (column, heading, plural, known) in BREAKDOWNS.items():
-                part = rows[rows["breakdown_type"] == kind]
-                if part.empty:
-                    continue
-                labels = part[column].fillna(NOT_STATED)
-                present = set(labels)
-                order = {c: i for i, c in enumerate([c for c in known if c in present]
-                                                    + sorted(present - set(known)))}
-                england = part[part["level"] == "england"]
-                england_data = pd.DataFrame({"label": labels[england.index], "value": england["pct"].astype(float),
-                                             "reason": england["suppression_reason"]})
-                england_data = england_data.assign(order=england_data["label"].map(order)).sort_values("order")
-                bars = charts.bars(f"Indicator {indicator} by {heading}, England, {self.year}: {section['meaning']} (%)",
-                                   england_data, "% of respondents", digits=1, label_title=heading)
-                regions = part[part["level"] == "region"]
-                grid = charts.heatmap(
-                    f"Indicator {indicator} by {heading} and region, {self.year} (%)",
-                    pd.DataFrame({"area": regions["area_name"], "band": labels[regions.index],
-                                  "order": labels[regions.index].map(order), "value": regions["pct"].astype(float),
-                                  "reason": regions["suppression_reason"]}),
-                    heading, colour_title="%", columns_noun=plural, meaning="a higher percentage",
-                    missing="no respondents", table_digits=1)
-                section["parts"].append({"kind": kind, "heading": heading, "england": bars, "regions": grid})
-            section["cross"] = self._cross_table(rows)
-            out.append(section)
-        return out
-
-    def _cross_table(self, rows: pd.DataFrame) -> dict:
-        """England by occupation group and gender (rows) and ethnicity group (columns)."""
-        cross = rows[(rows["breakdown_type"] == "ethnicity_group_gender_occupation") & (rows["level"] == "england")]
-        groups = [g for g in vocabulary.ETHNICITY_GROUPS if g in set(cross["ethnicity_group"])]
-        occupations = {c: i for i, c in enumerate(vocabulary.SURVEY_OCCUPATIONS)}
-        genders = {c: i for i, c in enumerate(vocabulary.SURVEY_GENDERS)}
-        cells = {(r.occupation_group, r.gender, r.ethnicity_group): r for r in cross.itertuples()}
-        keys = sorted({(r.occupation_group, r.gender) for r in cross.itertuples()},
-                      key=lambda k: (occupations.get(k[0], 99), str(k[0]), genders.get(k[1], 99), str(k[1])))
-        lines = []
-        for occupation, gender in keys:
-            line = [occupation if isinstance(occupation, str) else NOT_STATED,
-                    gender if isinstance(gender, str) else NOT_STATED]
-            for group in groups:
-                r = cells.get((occupation, gender, group))
-                line.append("no respondents" if r is None else charts._cell(r, "pct", 1, "suppression_reason"))
-            lines.append(line)
-        return {"columns": ["occupation group", "gender"] + [f"% {g}" for g in groups], "rows": lines}
-
-    # --- Model Employer ----------------------------------------------------------------------
-
-    def model_employer(self) -> dict | None:
-        """England's upper bands against the Model Employer aspiration: a table and the trajectories."""
-        frame = self.r.model_employer
-        if frame is None or frame.empty:
-            return None
-        frame = frame[(frame["wres_year"] == self.year) & (frame["level"] == "england")]
-        if frame.empty:
-            return None
-        targets = sorted(int(y) for y in frame["target_year"].unique())
-        band_order = {b: i for i, b in enumerate(vocabulary.pay_bands()["Non-clinical"])}
-        bands = sorted(frame["pay_band"].unique(), key=lambda b: (band_order.get(b, 99), b))
-        rows, records = [], []
-        last = targets[-1]
-        for band in bands:
-            here = frame[frame["pay_band"] == band].set_index("target_year")
-            first = here.iloc[0]
-            line = [band, f"{first['headcount_known']:,.0f}", charts.number(first["pct_bme_band"], 1),
-                    charts.number(first["target_pct_bme"], 1)]
-            for year in targets:
-                r = here.loc[year] if year in here.index else None
-                line.append("" if r is None else one_in_k(r))
-            rows.append(line)
-            r = here.loc[last] if last in here.index else first
-            s = None if pd.isna(r["required_bme_share_of_recruits"]) else float(r["required_bme_share_of_recruits"])
-            path = trajectory(float(first["pct_bme_band"]) / 100, float(first["target_pct_bme"]) / 100,
-                              float(first["leaver_rate"]), s, str(r["status"]), last - self.year)
-            records += [{"year": self.year + n, "series": band, "value": 100 * v} for n, v in enumerate(path)]
-        target = float(frame["target_pct_bme"].iloc[0])
-        records += [{"year": y, "series": "target: BME % of the workforce", "value": target}
-                    for y in range(self.year, last + 1)]
-        chart = charts.trend(f"BME % of each band, England, if recruits are BME at the share needed by {last}",
-                             pd.DataFrame(records), "% BME of the band's staff", digits=1)
-        statuses = frame.drop_duplicates("pay_band").set_index("pay_band")
-        return {"targets": targets, "rows": rows, "chart": chart, "last": last,
-                "leaver_rate": float(frame["leaver_rate"].iloc[0]),
-                "unreachable": sorted(frame.loc[frame["status"] == "unreachable", "pay_band"].unique()),
-                "met": [b for b in bands if statuses.loc[b, "status"] == "already met"]}
-
     # --- the national report beside this release -------------------------------------------
 
     def published_comparison(self, figures: tuple[PublishedFigure, ...] = PUBLISHED) -> list[list[str]]:
@@ -424,8 +316,8 @@ class Report:
         self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups(), source=source)
         self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
                     sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
-        self.render("survey.html", folder / "survey.html", 0, sections=self.survey_breakdowns())
-        self.render("model_employer.html", folder / "model-employer.html", 0, me=self.model_employer())
+        self.render("survey.html", folder / "survey.html", 0, sections=survey_breakdowns(self.r.survey_breakdown, self.year))
+        self.render("model_employer.html", folder / "model-employer.html", 0, me=model_employer(self.r.model_employer, self.year))
 
     def build(self, folder: Path) -> list[Path]:
         trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
@@ -434,8 +326,8 @@ class Report:
             if "icb_code" in trusts else []
         self.render("england.html", folder / "index.html", 0,
                     findings=key_findings(self.summary, self.r.trust_share, self.year),
-                    sections=[(i, HEADLINES[i][1], self.trendfigure("england", "ENG", "England", i),
-                               self.regionalfigure(i), self.distributionfigure(i)) for i in HEADLINES],
+                    sections=[(i, HEADLINES[i][1], self.trend_figure("england", "ENG", "England", i),
+                               self.regional_figure(i), self.distribution_figure(i)) for i in HEADLINES],
                     table=self.area_table("england", "ENG"), regions=regions, icbs=icbs,
                     comparison=self.published_comparison())
         for level, folder_name, column, areas in (("region", "regions", "region_code", regions),
