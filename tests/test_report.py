@@ -314,3 +314,15 @@ def test_a_trust_board_pack_says_each_indicator_in_a_sentence_against_its_peers(
     # No column name is shown where a person reads.
     visible = re.sub(r'data-spec="[^"]*"', "", raa)
     assert "pct_bme" not in visible and "relative_likelihood" not in visible and "headcount_total" not in visible
+
+
+def test_region_and_icb_pages_say_each_indicator_against_last_year_and_england(released):
+    london = page(released, "regions/Y56.html")
+    # London is RAA alone: (40/200)/(15/150) = 2 in 2018, (20/100)/(8/80) = 2 in 2017; England (80/350)/(20/180).
+    assert ("White applicants were 2.00 times as likely as BME applicants to be appointed from shortlisting, "
+            f"unchanged from 2.00 in 2017; England {(80 / 350) / (20 / 180):.2f}; outside the four-fifths range."
+            in section(london, "i2"))
+    assert "median" not in section(london, "i2")  # no comparator group for an area
+    devon = page(released, "icbs/QJK.html")
+    # QJK is RBB (and RCC, withheld): RBB appointed 5 BME applicants, a count of 1-7.
+    assert "the 2018 figure is hidden to protect small numbers." in section(devon, "i2")

@@ -21,7 +21,7 @@ import vl_convert
 
 from wres import vocabulary
 from wres.report import charts
-from wres.report.boardpack import BoardPack, History
+from wres.report.boardpack import Area, BoardPack, History
 from wres.report.comparators import Comparators, benchmark
 from wres.report.findings import key_findings
 from wres.report.model_employer import model_employer
@@ -155,12 +155,6 @@ class Report:
         return charts.distribution(f"Indicator {indicator}, every trust by region, {self.year}: {meaning}", data,
                                    measure.replace("_", " "), self.value(indicator, "england", "ENG", measure),
                                    self.four_fifths if indicator in LIKELIHOODS else None)
-
-    def area_multiples(self, level: str, area: str, name: str) -> charts.Figure:
-        points = [{**point, "panel": f"{indicator} {SHORT[indicator]}"}
-                  for indicator in HEADLINES for point in self.series(level, area, indicator)
-                  if point["series"] != "as published (rolling to 2021)"]
-        return charts.small_multiples(f"{name}: the nine indicators over the years", points)
 
     # --- indicator 1 in depth --------------------------------------------------------------
 
@@ -336,11 +330,12 @@ class Report:
                 members = trusts[trusts[column] == code]
                 self.render("region.html", folder / folder_name / f"{code}.html", 1, name=name, code=code,
                             kind="Integrated care board" if level == "icb" else "NHS England region",
-                            table=self.area_table(level, code), trend=self.area_multiples(level, code, name),
+                            table=self.area_table(level, code), four_fifths=self.four_fifths,
+                            sections=self.pack.sections(Area(level, code, name)),
                             trusts=list(zip(members["org_code"], members["trust_name"], members["trust_type"])))
         for t in trusts.itertuples():
             self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
-                        sections=self.pack.sections(t), four_fifths=self.four_fifths,
+                        sections=self.pack.sections(Area.of_trust(t)), four_fifths=self.four_fifths,
                         table=self.area_table("trust", t.org_code, t.trust_type, t.region_code))
         self.build_in_depth(folder)
         self.render("trusts.html", folder / "trusts.html", 0,

@@ -175,39 +175,6 @@ def _reference_line(reference: float) -> tuple[list[dict], dict]:
                                             "encoding": {"x": _quantitative("reference")}}
 
 
-@lru_cache(maxsize=1)
-def _multiples_template() -> str:
-    """The small-multiples specification without its data (built once: Altair's validation is slow)."""
-    chart = alt.Chart(alt.NamedData("values")).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
-    ).properties(width=170, height=90).facet(facet=alt.Facet("panel:N", title=None), columns=3) \
-        .resolve_scale(y="independent")
-    return json.dumps(chart.to_dict())
-
-
-def small_multiples(title: str, points: list[dict]) -> Figure:
-    """One small line chart per indicator (`panel`), series over years, independent scales; `points`
-    are dicts of panel, year, series and value (None or NaN where there is none).
-
-    Rendered in the reader's browser by the Vega bundle shipped in the report (a trust page
-    each: rendering them all to SVG here would take minutes), with its table in the page.
-    """
-    shown = [p for p in points if not _missing(p["value"])]
-    spec = json.loads(_multiples_template())
-    spec.pop("$schema", None)  # a name, not a download; kept out so the pages hold no address at all
-    spec["data"] = {"values": [{"panel": p["panel"], "year": int(p["year"]), "series": str(p["series"]),
-                                "value": float(p["value"])} for p in shown]}
-    spec["title"] = title
-    rows = [[p["panel"], str(int(p["year"])), str(p["series"]),
-             "not available" if _missing(p["value"]) else number(p["value"])]
-            for p in sorted(points, key=lambda p: (p["panel"], p["year"], p["series"]))]
-    panels = ", ".join(sorted({p["panel"] for p in shown}))
-    alt_text = f"Small line charts, {title}, one per indicator ({panels or 'none published'}); the table lists every value."
-    return Figure(title, "", alt_text, ["indicator", "WRES year", "series", "value"], rows,
-                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if shown else "")
-
-
 def _missing(value) -> bool:
     return value is None or value != value  # None or NaN
 
@@ -497,7 +464,7 @@ def trust_strips(title: str, data: pd.DataFrame, x_title: str, reference: float 
 
 
 # The board pack's lines: BME blue and solid, white orange and dashed, so they differ in print too.
-LINE_STYLES = {"BME staff": (PALETTE[0], []), "white staff": (PALETTE[1], [6, 3]), "this trust": (PALETTE[0], []),
+LINE_STYLES = {"BME staff": (PALETTE[0], []), "white staff": (PALETTE[1], [6, 3]), "relative likelihood": (PALETTE[0], []),
                "BME % of board": (PALETTE[0], []), "BME % of staff": (PALETTE[2], [6, 3])}
 BAND_COLOUR = "#d8dde0"
 
