@@ -48,7 +48,8 @@ validate: install
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
 ## make report-check: open the newest release's report in headless Chromium (installs Debian's chromium
-## when missing), screenshot England, a region, an ICB and a trust, fail on a script error or an empty chart
+## when missing), screenshot England, a region, an ICB and a trust, fail on a script error, an empty chart or
+## a serious or critical accessibility violation (axe-core, vendored in wres/report/vendor)
 report-check: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m wres.report.browser

@@ -395,7 +395,8 @@ def test_a_release_describes_itself(released):
     settings, con, release, gate = released
     dictionary = (release.folder / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
     assert "| `level` | VARCHAR | trust, icb, region, trust_type or england. |" in dictionary
-    assert "| 2 | `relative_likelihood` | all |" in dictionary
+    assert ("| 2 | `relative_likelihood` | Relative likelihood, white vs BME applicants appointed from shortlisting | "
+            "times as likely (1 = parity) | nearer 1 (parity) | all |") in dictionary
     assert "| `n<11` |" in dictionary and "| `secondary` |" in dictionary
     described = json.loads(duckdb.connect().execute(
         "select decode(value) from parquet_kv_metadata(?) where decode(key) = 'wres_column_descriptions'",

@@ -4,7 +4,6 @@ hidden values shown as suppressed with their reason, every chart with its text a
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -15,7 +14,11 @@ def page(released, name: str) -> str:
 
 def cell(html: str, indicator: str, measure: str) -> str:
     """The value shown for one measure in a page's indicator table."""
-    found = re.search(rf"<td>{re.escape(indicator)}</td><td>{measure}</td><td class=\"value\">([^<]*)</td>", html)
+    from wres import vocabulary
+
+    heading = vocabulary.measure(int(indicator.split()[0]), measure).heading
+    found = re.search(rf"<td>{re.escape(indicator)}</td><td>{re.escape(heading)}</td><td class=\"value\">([^<]*)</td>",
+                      html)
     assert found, f"no row for {indicator} {measure}"
     return found.group(1)
 
@@ -23,7 +26,10 @@ def cell(html: str, indicator: str, measure: str) -> str:
 def test_the_england_page_states_key_findings_from_the_figures(released):
     html = page(released, "index.html")
     # England 2018: white 80 of 350 appointed, BME 20 of 180: (80/350) / (20/180) = 2.057.
-    assert "White applicants were 2.06 times as likely as BME applicants to be appointed from shortlisting." in html
+    # The earlier years come from the warehouse (no 2017 release on disk here). 2017: white 20 + 18 of
+    # 100 + 90 shortlisted appointed, BME 8 + 1 of 80 + 9.
+    assert ("White applicants were 2.06 times as likely as BME applicants to be appointed from shortlisting "
+            f"({(38 / 190) / (9 / 89):.2f} in 2017).") in html
     assert cell(html, "2 Appointment", "relative_likelihood") == f"{(80 / 350) / (20 / 180):,.2f}"
     # One trend chart and one regional chart per indicator, each with its text and its numbers.
     # A trend, a regional chart and every trust's value for each of the nine indicators.
@@ -75,6 +81,12 @@ def test_the_methodology_page_counts_suppressed_values(released):
     assert re.search(r"<tr><td>trust</td><td>[1-9][0-9,]*</td><td>[0-9,]+</td><td>[0-9,]+</td><td>[0-9.]+%</td></tr>",
                      html)
     assert re.search(r"<tr><td>declaration&lt;80%</td><td>3</td><td>trust</td><td>[1-9][0-9,]*</td></tr>", html)
+    # RCC records the ethnicity of 10 of its 15 staff (66.7%): below both the 90% warning and 80% withholding.
+    assert ("<li>1 trust recorded the ethnicity of fewer than 80% of its staff, so its indicators 1 to 4 and 9 "
+            "are withheld: GAMMA COMMUNITY NHS TRUST (RCC).</li>") in html
+    assert ("<li>1 trust recorded the ethnicity of fewer than 90% of its staff, so its figures are less reliable "
+            "than others&#39;: GAMMA COMMUNITY NHS TRUST (RCC).</li>") in html
+    assert "(low_declaration)" not in html
 
 
 def section(html: str, anchor: str) -> str:
@@ -161,16 +173,17 @@ def test_the_new_pages_are_linked_and_built_deterministically(released, tmp_path
         assert f'href="{prefix}distributions.html"' in page(released, name)
         assert f'href="{prefix}survey.html">Survey breakdowns</a>' in page(released, name)
         assert f'href="{prefix}model-employer.html">Model Employer</a>' in page(released, name)
-    again = Report(load_releases(release.folder, settings.publish_dir, 2018), [],
+    again = Report(load_releases(release.folder, released[1], 2018), [],
                    (settings.thresholds.four_fifths_lower, settings.thresholds.four_fifths_upper))
     again.build_in_depth(tmp_path)
     for name in ("indicator-1.html", "distributions.html", "survey.html", "model-employer.html"):
         assert (tmp_path / name).read_bytes() == (release.folder / "report" / name).read_bytes(), name
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium on PATH (apt-get install chromium)")
 def test_the_report_opens_in_a_browser_without_script_errors_or_empty_charts(released, tmp_path):
-    """wres.report.browser on the fixture's report: every page it checks, no screenshots (kept fast)."""
+    """wres.report.browser on the fixture's report: every page it checks (script errors, empty charts,
+    serious or critical accessibility violations), no screenshots (kept fast). Needs Debian's chromium,
+    which `.ci/run` and `make report-check` install."""
     from concurrent.futures import ThreadPoolExecutor
 
     from wres.report.browser import check_page, pages_to_check
@@ -180,11 +193,28 @@ def test_the_report_opens_in_a_browser_without_script_errors_or_empty_charts(rel
     assert {p.name for p in pages} >= {"index.html", "indicator-1.html", "distributions.html", "RAA.html"}
     # The check itself fails on a script error and on a chart Vega did not draw.
     broken = tmp_path / "broken.html"
-    broken.write_text('<figure class="chart"><div class="vega"></div></figure><script>notDefined();</script>')
+    broken.write_text('<html><body><figure class="chart"><div class="vega"></div></figure><img src="x.png">'
+                      '<script>notDefined();</script></body></html>')
     with ThreadPoolExecutor(max_workers=3) as pool:
         found = list(pool.map(check_page, [*pages, broken]))
     assert found[:-1] == [[]] * len(pages), found
     assert any("script error" in p for p in found[-1]) and any("chart 1 is empty" in p for p in found[-1])
+    # An image without a text alternative is a critical violation for axe-core.
+    assert any("accessibility (critical): image-alt" in p for p in found[-1]), found[-1]
+
+
+def test_a_board_pack_prints_to_a4_pdf_the_same_bytes_each_time(released, tmp_path):
+    from wres.report.browser import print_pdf
+
+    report = released[2].folder / "report"
+    published = report / "trusts" / "RAA.pdf"
+    assert published.read_bytes().startswith(b"%PDF-")
+    # A4 is 595 x 842 points; the pack of nine indicators and the measures table takes several pages.
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45](\.\d+)? 84[12](\.\d+)?\s*\]", published.read_bytes())
+    assert len(re.findall(rb"/Type\s*/Page[^s]", published.read_bytes())) >= 3
+    again = tmp_path / "RAA.pdf"
+    print_pdf(report / "trusts" / "RAA.html", again)
+    assert again.read_bytes() == published.read_bytes()
 
 
 def test_the_survey_breakdowns_page_shows_figures_and_hidden_cells(released):
@@ -225,7 +255,8 @@ def test_the_model_employer_page_gives_one_in_k_per_target_year(released):
 
 
 def test_the_model_employer_marks_met_and_unreachable_bands():
-    from wres.report.build import one_in_k, trajectory
+    from wres.report.projections import trajectory
+    from wres.report.text import one_in_k
 
     assert one_in_k({"status": "reachable", "one_in_k": 3}) == "1 in 3"
     assert one_in_k({"status": "already met", "one_in_k": None}) == "already met"
@@ -252,9 +283,52 @@ def test_the_england_page_puts_the_national_report_beside_the_release(released):
     assert '<td class="value">201</td><td class="value">not in this release</td>' in block
     assert block.count("<tr>") == 1 + 3
     settings, _, release, _ = released
-    report = Report(load_releases(release.folder, settings.publish_dir, 2018), [], (0.8, 1.25))
+    report = Report(load_releases(release.folder, released[1], 2018), [], (0.8, 1.25))
     # Only the release's year; none when the seed has no figure of the year.
     assert report.published_comparison((PublishedFigure(2022, 1, "pct_bme", 24.2, "s"),)) == []
     mine = report.published_comparison((PublishedFigure(2018, 1, "headcount_bme", 100, "s"),
                                         PublishedFigure(2022, 1, "pct_bme", 24.2, "s")))
     assert mine == [["1", "England", "", "headcount_bme", "100", "110", "+10.0%", "s"]]
+
+
+def test_a_trust_board_pack_says_each_indicator_in_a_sentence_against_its_peers(released):
+    raa = page(released, "trusts/RAA.html")
+    appointment = section(raa, "i2")
+    # RAA appointed 40 of 200 white and 15 of 150 BME applicants in 2018 ((40/200)/(15/150) = 2), 20 of 100
+    # and 8 of 80 in 2017 (also 2); the other acute trust, RBB, appointed 5 BME (hidden): the median is RAA's.
+    # England (80/350)/(20/180) = 2.06; 2 is above the four-fifths range's 1.25.
+    assert ("White applicants were 2.00 times as likely as BME applicants to be appointed from shortlisting, "
+            "unchanged from 2.00 in 2017; the same as the median Acute trust (2.00); England 2.06; outside the "
+            "four-fifths range.") in appointment
+    assert "<th scope=\"col\">2017</th><th scope=\"col\">2018</th>" in appointment
+    assert "<td>+0.00</td>" in appointment and "<td>statistically significant</td>" in appointment
+    # A hidden figure says why, in words: RAA's 2018 workforce BME share is hidden by secondary suppression.
+    workforce = section(raa, "i1")
+    assert "the 2018 figure is hidden so that other hidden small numbers cannot be worked out." in workforce
+    # The survey indicators chart BME and white staff as named lines, without a legend.
+    import html as html_module
+    import json
+
+    spec = json.loads(html_module.unescape(re.search(r'data-spec="([^"]*)"', section(raa, "i5")).group(1)))
+    lines = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert lines["encoding"]["color"]["scale"]["domain"] == ["BME staff", "white staff"]
+    assert lines["encoding"]["color"]["legend"] is None and lines["encoding"]["strokeDash"]["legend"] is None
+    # RAA's BME figure is hidden (secondary); 3 of its 11 white respondents reported harassment: 27.3%,
+    # named at its point.
+    labels = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+    assert [(p["series"], round(p["value"], 1)) for p in labels["data"]["values"]] == [("white staff", 27.3)]
+    # No column name is shown where a person reads.
+    visible = re.sub(r'data-spec="[^"]*"', "", raa)
+    assert "pct_bme" not in visible and "relative_likelihood" not in visible and "headcount_total" not in visible
+
+
+def test_region_and_icb_pages_say_each_indicator_against_last_year_and_england(released):
+    london = page(released, "regions/Y56.html")
+    # London is RAA alone: (40/200)/(15/150) = 2 in 2018, (20/100)/(8/80) = 2 in 2017; England (80/350)/(20/180).
+    assert ("White applicants were 2.00 times as likely as BME applicants to be appointed from shortlisting, "
+            f"unchanged from 2.00 in 2017; England {(80 / 350) / (20 / 180):.2f}; outside the four-fifths range."
+            in section(london, "i2"))
+    assert "median" not in section(london, "i2")  # no comparator group for an area
+    devon = page(released, "icbs/QJK.html")
+    # QJK is RBB (and RCC, withheld): RBB appointed 5 BME applicants, a count of 1-7.
+    assert "the 2018 figure is hidden to protect small numbers." in section(devon, "i2")

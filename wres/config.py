@@ -144,8 +144,12 @@ class Protection(_Section):
     allow_weaker_than_methodology: bool = Field(False, description="true or false")
 
 
+class Publication(_Section):
+    contact: str = Field("", max_length=200, description="text: who answers questions about a release")
+
+
 class ConfigFile(_Section):
-    """The whole of `wres.toml`: every section required except [security] and [protection]."""
+    """The whole of `wres.toml`: every section required except [security], [protection] and [publication]."""
 
     paths: Paths
     security: Security = Security()
@@ -156,6 +160,7 @@ class ConfigFile(_Section):
     generator: GeneratorDefaults
     schedule: Schedule
     protection: Protection = Protection()
+    publication: Publication = Publication()
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,7 @@ class Settings:
     duckdb_memory_limit: str
     umask: int = 0o027
     allow_weaker_than_methodology: bool = False
+    contact: str = ""
 
     def with_paths(self, raw_dir=None, warehouse=None, publish_dir=None) -> "Settings":
         """A copy with some paths replaced (command-line flags win over the environment)."""
@@ -349,4 +355,5 @@ def load_settings(config_file: str | os.PathLike | None = None) -> Settings:
         duckdb_memory_limit=parsed.duckdb.memory_limit.strip(),
         umask=int(parsed.security.umask, 8),
         allow_weaker_than_methodology=parsed.protection.allow_weaker_than_methodology,
+        contact=parsed.publication.contact,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import lru_cache
 
 from wres.config import DBT_PROJECT_DIR
@@ -86,3 +87,45 @@ def survey_questions(survey_year: int) -> dict[int, tuple[str, ...]] | None:
 def answer_kind_by_indicator() -> dict[int, str]:
     """Indicator -> the answer scale of its questions (harassment, equal_opportunities, discrimination)."""
     return {int(row["indicator"]): row["answer_kind"] for row in read_seed("survey_question_map")}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How a person reads one measure: seeds/measure_labels.csv."""
+
+    indicator: int
+    measure: str
+    label: str
+    unit: str
+    direction: str  # lower, higher, parity, or "" when neither is better
+
+    @property
+    def heading(self) -> str:
+        """The label and its unit, as a column heading: 'BME staff, % of staff'."""
+        return f"{self.label}, {self.unit}"
+
+    @property
+    def extremes(self) -> tuple[str, str, str]:
+        """The names of a comparator group's first, middle and last value, best to worst where better
+        is defined, lowest to highest otherwise."""
+        return {"lower": ("best (lowest)", "median", "worst (highest)"),
+                "higher": ("best (highest)", "median", "worst (lowest)"),
+                "parity": ("best (nearest parity)", "median", "worst (furthest from parity)")}.get(
+            self.direction, ("lowest", "median", "highest"))
+
+
+@lru_cache(maxsize=None)
+def measures() -> dict[tuple[int, str], Measure]:
+    """(indicator, measure) -> its label, unit and direction, in the seed's order."""
+    return {(int(r["indicator"]), r["measure"]): Measure(int(r["indicator"]), r["measure"], r["label"], r["unit"],
+                                                         r["direction"] or "")
+            for r in read_seed("measure_labels")}
+
+
+def measure(indicator: int, name: str) -> Measure:
+    """The measure's label; a measure the seed does not describe is an error, never shown by its column name."""
+    try:
+        return measures()[(int(indicator), name)]
+    except KeyError:
+        raise KeyError(f"dbt_project/seeds/measure_labels.csv: no row for indicator {indicator}, measure "
+                       f"{name!r}: add its label, unit and direction") from None

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from wres import vocabulary
 from wres.config import DBT_PROJECT_DIR
 
 SUPPRESSION_REASONS = {
@@ -45,13 +46,22 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def write_dictionary(staging: Path, tables: dict[str, str]) -> None:
-    """Write DATA_DICTIONARY.md for the staged release; `tables` maps file stem to its source relation."""
+def write_dictionary(staging: Path, tables: dict[str, str], workbook: str) -> None:
+    """Write DATA_DICTIONARY.md for the staged release; `tables` maps file stem to its source relation,
+    `workbook` is the statistics workbook's file name."""
     con = duckdb.connect()
     lines = ["# Data dictionary", "",
              "Every table of this release, in Parquet (exact values) and CSV (text cells that would start a "
              "spreadsheet formula are prefixed with `'`). A hidden value is blank with `suppressed = true` and "
-             "its `suppression_reason`.", ""]
+             "its `suppression_reason`. `datapackage.json` describes the CSV files as a Frictionless data "
+             "package (column types, descriptions, the empty cell as missing value): "
+             "`frictionless validate datapackage.json` checks them.", "",
+             f"## {workbook}", "",
+             "The statistics workbook (the Government Analysis Function's spreadsheet guidance): a cover, "
+             "contents, notes, and one sheet per indicator with one row per area (England, regions, integrated "
+             "care boards, trust types, trusts) and one column per measure of its `all` breakdown, headed by the "
+             "measure's label and unit below. `[c]` marks a value hidden by disclosure control, `[z]` one that is "
+             "not defined; every other cell is a number at full precision.", ""]
     try:
         for stem, relation in tables.items():
             path = str(staging / f"{stem}.parquet")
@@ -63,11 +73,16 @@ def write_dictionary(staging: Path, tables: dict[str, str]) -> None:
                 lines.append(f"| `{name}` | {kind} | {_cell(described.get(name, ''))} |")
             lines.append("")
             if stem == "wres_indicator_summary":
-                lines += ["### Measures and breakdowns", "", "| indicator | measure | breakdowns |", "|---|---|---|"]
+                lines += ["### Measures and breakdowns", "",
+                          "Better is the direction a trust would want the measure to move, where there is one.", "",
+                          "| indicator | measure | label | unit | better | breakdowns |", "|---|---|---|---|---|---|"]
+                better = {"lower": "lower", "higher": "higher", "parity": "nearer 1 (parity)", "": ""}
                 for indicator, measure, breakdowns in con.execute(
                         "select indicator, measure, string_agg(distinct breakdown, ', ' order by breakdown) "
                         "from read_parquet(?) group by 1, 2 order by 1, 2", [path]).fetchall():
-                    lines.append(f"| {indicator} | `{measure}` | {_cell(breakdowns)} |")
+                    m = vocabulary.measure(indicator, measure)
+                    lines.append(f"| {indicator} | `{measure}` | {_cell(m.label)} | {_cell(m.unit)} | "
+                                 f"{better[m.direction]} | {_cell(breakdowns)} |")
                 lines.append("")
     finally:
         con.close()

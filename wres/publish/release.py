@@ -23,7 +23,9 @@ from wres.freshness import config_fingerprint, inputs_in_manifest, release_finge
 from wres.ingest.load import release_inputs, sha256
 from wres.publish.contents import RELEASE_TABLES, csv_safe_query, publication_query
 from wres.publish.changes import write_changes
+from wres.publish.datapackage import write_datapackage
 from wres.publish.dictionary import column_descriptions, write_dictionary
+from wres.publish.workbook import workbook_name, write_workbook
 from wres.quality.gate import GateResult, evaluate
 from wres.quality.report import render
 from wres.report.build import build_report
@@ -92,9 +94,10 @@ def keep_in_history(release: Path, folder: Path) -> None:
     release.rename(folder / name)
 
 
-def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: Path) -> Release:
-    """Write the release's tables into a hidden staging folder beside its destination."""
-    publish_dir = Path(publish_dir)
+def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> Release:
+    """Write the release's tables, its statistics workbook and their descriptions into a hidden staging
+    folder beside its destination."""
+    publish_dir = Path(settings.publish_dir)
     publish_dir.mkdir(parents=True, exist_ok=True)
     staging = publish_dir / f".incoming-{wres_year}-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
@@ -110,7 +113,10 @@ def stage_release(con: duckdb.DuckDBPyConnection, wres_year: int, publish_dir: P
                 target = str(staging / f"{table}.{extension}").replace("'", "''")
                 con.execute(f"copy ({source}) to '{target}' {options}")
             release.tables[table] = con.execute(f"select count(*) from ({query})").fetchone()[0]
-        write_dictionary(staging, RELEASE_TABLES)
+        write_workbook(staging / workbook_name(wres_year), staging / "wres_indicator_summary.parquet", wres_year,
+                       settings)
+        write_datapackage(staging, RELEASE_TABLES, wres_year)
+        write_dictionary(staging, RELEASE_TABLES, workbook_name(wres_year))
     except BaseException:
         discard(release)
         raise
@@ -138,6 +144,8 @@ def finish_release(con: duckdb.DuckDBPyConnection, release: Release, extra_manif
             "package_versions": package_versions(),
             "inputs": release_inputs(con, release.wres_year),
             "tables": {t: {"rows": n, "files": [f"{t}.parquet", f"{t}.csv"]} for t, n in release.tables.items()},
+            "workbook": workbook_name(release.wres_year),
+            "datapackage": "datapackage.json",
             **(extra_manifest or {}),
             # Every file of the release but this manifest, so a reader can prove a copy is intact.
             "file_sha256": {str(p.relative_to(staging)): sha256(p) for p in sorted(staging.rglob("*"))
@@ -190,7 +198,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
     The gate's report is always written to `<publish dir>/gate_reports/<year>/`; a passing
     release carries it as `data_quality.html`, and its manifest every check result.
     """
-    release = stage_release(con, wres_year, settings.publish_dir)
+    release = stage_release(con, wres_year, settings)
     try:
         gate = evaluate(con, wres_year, release.staging, release.folder, settings)
         counts = suppression_counts(con, wres_year)
@@ -210,9 +218,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         if not gate.passed:
             raise GateFailed(gate, reports / "data_quality.html")
         # The report is built from the staged, disclosure-controlled files only, and swapped in with them.
-        t = settings.thresholds
-        build_report(release.staging, settings.publish_dir, wres_year, [c.summary() for c in gate.warnings],
-                     (t.four_fifths_lower, t.four_fifths_upper), protection_notice=notice)
+        build_report(release.staging, con, wres_year, gate.warnings, settings.thresholds,
+                     protection_notice=notice)
     except BaseException:
         discard(release)
         raise

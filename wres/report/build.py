@@ -12,8 +12,6 @@ shown as suppressed with its reason, never as zero or blank. Text from the data 
 
 from __future__ import annotations
 
-import math
-import statistics
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,15 +22,19 @@ import vl_convert
 from wres import vocabulary
 from wres.disclosure.loss import information_loss
 from wres.report import charts
+from wres.report.boardpack import Area, BoardPack, History
+from wres.report.comparators import Comparators, benchmark
+from wres.report.findings import key_findings
+from wres.report.model_employer import model_employer
+from wres.report.quality_words import warning_sentences
+from wres.report.survey import survey_breakdowns
+from wres.report.text import SOURCES, cell_text, figure
 from wres.generate.published_figures import PUBLISHED, PublishedFigure, compare
 from wres.report.data import HEADLINES, LIKELIHOODS, SHORT, SURVEY, Releases, load_releases
 
 TEMPLATES = Path(__file__).parent / "templates"
 ETHNICITY = {"White": "white", "BME": "bme", "Unknown": "unknown"}
 DISPARITY = list(charts.RATIO_NAMES)
-SOURCES = {"dcf": "the trusts' WRES returns",
-           "mixed": "the trusts' WRES returns, and NHS workforce statistics for the trusts without a workforce return",
-           "workforce_statistics": "NHS workforce statistics (the WRES return's workforce section starts in 2018)"}
 AXIS_TITLES = {1: "% BME of the workforce", 2: "relative likelihood", 3: "relative likelihood",
                4: "relative likelihood", 5: "% of BME staff", 6: "% of BME staff", 7: "% of BME staff",
                8: "% of BME staff", 9: "BME % of board minus BME % of workforce (points)"}
@@ -51,80 +53,11 @@ TABLE_MEASURES = {
 }
 
 
-# The survey breakdowns of the report: breakdown_type -> (column, heading, order of its categories).
-BREAKDOWNS = {
-    "ethnicity": ("ethnicity", "detailed ethnicity", "ethnicities", tuple(vocabulary.survey_ethnicities())),
-    "gender": ("gender", "gender", "genders", vocabulary.SURVEY_GENDERS),
-    "occupation": ("occupation_group", "occupation group", "occupation groups", vocabulary.SURVEY_OCCUPATIONS),
-}
-NOT_STATED = "not stated"
-
-
-def one_in_k(row) -> str:
-    """The Model Employer's required BME share of recruits as the report words it."""
-    status = row["status"]
-    if status == "reachable" and not pd.isna(row["one_in_k"]):
-        return f"1 in {int(row['one_in_k'])}"
-    if status == "unreachable":
-        return "unreachable (more than every recruit)"
-    if status == "already met":
-        return "already met"
-    return "not defined"
-
-
-def trajectory(b0: float, p: float, t: float, s: float | None, status: str, years: int) -> list[float]:
-    """A band's BME share (0-1) each year from now to `years` ahead, when a share t leaves each year
-    and a share s of the recruits replacing them is BME (every recruit when the target is out of
-    reach, today's share when it is already met): b(n) = b0 (1-t)^n + s (1 - (1-t)^n)."""
-    share = 1.0 if status == "unreachable" else b0 if status == "already met" or s is None else s
-    return [b0 * (1 - t) ** n + share * (1 - (1 - t) ** n) for n in range(years + 1)]
 
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                               undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-
-
-def shown(value, measure: str) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    if measure.startswith(("headcount_", "respondents_", "members_")):
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def cell_text(row) -> str:
-    """A value as the report shows it: the number, or 'suppressed (reason)', or 'not defined'."""
-    if row is None:
-        return "not reported"
-    if bool(row["suppressed"]):
-        return f"suppressed ({row['suppression_reason']})"
-    if pd.isna(row["value"]):
-        return "not defined"
-    return shown(row["value"], row["measure"])
-
-
-def _better(indicator: int, measure: str):
-    """A key ordering values from best to worst, where better and worse are defined."""
-    if measure in ("relative_likelihood", "relative_likelihood_as_published"):
-        return lambda v: abs(math.log(v)) if v > 0 else math.inf
-    if indicator in (5, 6, 8) and measure == "pct_bme":
-        return lambda v: v
-    if indicator == 7 and measure in ("pct_bme", "pct_bme_legacy"):
-        return lambda v: -v
-    if indicator == 9 and measure == "gap_pp":
-        return lambda v: -v
-    return None
-
-
-def benchmark(values: list[float], indicator: int, measure: str) -> tuple[str, str, str]:
-    """(best, median, worst) of a comparator group's published values (lowest/median/highest when
-    the measure has no better direction)."""
-    if not values:
-        return ("", "", "")
-    key = _better(indicator, measure)
-    ordered = sorted(values, key=key) if key else sorted(values)
-    return (shown(ordered[0], measure), shown(statistics.median(values), measure), shown(ordered[-1], measure))
 
 
 ROW_KEY = ("indicator", "level", "area_code", "breakdown", "measure")
@@ -161,6 +94,8 @@ class Report:
         # (best, median, worst) of each trust type's values, by (trust type, indicator, measure).
         self.benchmarks = {key: benchmark(frame["value"].dropna().tolist(), key[1], key[2])
                            for key, frame in trusts.groupby(["trust_type", "indicator", "measure"])}
+        self.pack = BoardPack(History(self.summary), Comparators(self.summary, releases.trusts), self.year,
+                              four_fifths)
 
     def value_row(self, indicator, level, area, measure, breakdown="all"):
         return self.rows.get((indicator, level, area, breakdown, measure))
@@ -223,12 +158,6 @@ class Report:
         return charts.distribution(f"Indicator {indicator}, every trust by region, {self.year}: {meaning}", data,
                                    measure.replace("_", " "), self.value(indicator, "england", "ENG", measure),
                                    self.four_fifths if indicator in LIKELIHOODS else None)
-
-    def area_multiples(self, level: str, area: str, name: str) -> charts.Figure:
-        points = [{**point, "panel": f"{indicator} {SHORT[indicator]}"}
-                  for indicator in HEADLINES for point in self.series(level, area, indicator)
-                  if point["series"] != "as published (rolling to 2021)"]
-        return charts.small_multiples(f"{name}: the nine indicators over the years", points)
 
     # --- indicator 1 in depth --------------------------------------------------------------
 
@@ -336,7 +265,9 @@ class Report:
                 row = self.value_row(indicator, level, area, measure)
                 if row is None and level != "england":
                     continue
-                line = {"indicator": indicator, "name": SHORT[indicator], "measure": measure,
+                labels = vocabulary.measure(indicator, measure)
+                line = {"indicator": indicator, "name": SHORT[indicator], "measure": labels.heading,
+                        "extremes": labels.extremes,
                         "value": cell_text(row), "suppressed": bool(row is not None and row["suppressed"]),
                         "flags": row["flags"] if row is not None and isinstance(row["flags"], str) else "",
                         "england": cell_text(self.value_row(indicator, "england", "ENG", measure))}
@@ -347,108 +278,6 @@ class Report:
                         (trust_type, indicator, measure), benchmark([], indicator, measure))
                 rows.append(line)
         return rows
-
-    # --- survey breakdowns ------------------------------------------------------------------
-
-    def survey_breakdowns(self) -> list[dict]:
-        """Per survey indicator and breakdown (detailed ethnicity, gender, occupation): England as bars,
-        the regions as a grid, and England's ethnicity group x gender x occupation table."""
-        frame = self.r.survey_breakdown
-        if frame is None or frame.empty:
-            return []
-        frame = frame[frame["wres_year"] == self.year]
-        out = []
-        for indicator in SURVEY:
-            rows = frame[frame["indicator"] == indicator]
-            if rows.empty:
-                continue
-            section = {"indicator": indicator, "meaning": HEADLINES[indicator][1].replace(" (%)", ""),
-                       "survey_year": int(rows["survey_year"].iloc[0]), "parts": []}
-            for kind, (column, heading, plural, known) in BREAKDOWNS.items():
-                part = rows[rows["breakdown_type"] == kind]
-                if part.empty:
-                    continue
-                labels = part[column].fillna(NOT_STATED)
-                present = set(labels)
-                order = {c: i for i, c in enumerate([c for c in known if c in present]
-                                                    + sorted(present - set(known)))}
-                england = part[part["level"] == "england"]
-                england_data = pd.DataFrame({"label": labels[england.index], "value": england["pct"].astype(float),
-                                             "reason": england["suppression_reason"]})
-                england_data = england_data.assign(order=england_data["label"].map(order)).sort_values("order")
-                bars = charts.bars(f"Indicator {indicator} by {heading}, England, {self.year}: {section['meaning']} (%)",
-                                   england_data, "% of respondents", digits=1, label_title=heading)
-                regions = part[part["level"] == "region"]
-                grid = charts.heatmap(
-                    f"Indicator {indicator} by {heading} and region, {self.year} (%)",
-                    pd.DataFrame({"area": regions["area_name"], "band": labels[regions.index],
-                                  "order": labels[regions.index].map(order), "value": regions["pct"].astype(float),
-                                  "reason": regions["suppression_reason"]}),
-                    heading, colour_title="%", columns_noun=plural, meaning="a higher percentage",
-                    missing="no respondents", table_digits=1)
-                section["parts"].append({"kind": kind, "heading": heading, "england": bars, "regions": grid})
-            section["cross"] = self._cross_table(rows)
-            out.append(section)
-        return out
-
-    def _cross_table(self, rows: pd.DataFrame) -> dict:
-        """England by occupation group and gender (rows) and ethnicity group (columns)."""
-        cross = rows[(rows["breakdown_type"] == "ethnicity_group_gender_occupation") & (rows["level"] == "england")]
-        groups = [g for g in vocabulary.ETHNICITY_GROUPS if g in set(cross["ethnicity_group"])]
-        occupations = {c: i for i, c in enumerate(vocabulary.SURVEY_OCCUPATIONS)}
-        genders = {c: i for i, c in enumerate(vocabulary.SURVEY_GENDERS)}
-        cells = {(r.occupation_group, r.gender, r.ethnicity_group): r for r in cross.itertuples()}
-        keys = sorted({(r.occupation_group, r.gender) for r in cross.itertuples()},
-                      key=lambda k: (occupations.get(k[0], 99), str(k[0]), genders.get(k[1], 99), str(k[1])))
-        lines = []
-        for occupation, gender in keys:
-            line = [occupation if isinstance(occupation, str) else NOT_STATED,
-                    gender if isinstance(gender, str) else NOT_STATED]
-            for group in groups:
-                r = cells.get((occupation, gender, group))
-                line.append("no respondents" if r is None else charts._cell(r, "pct", 1, "suppression_reason"))
-            lines.append(line)
-        return {"columns": ["occupation group", "gender"] + [f"% {g}" for g in groups], "rows": lines}
-
-    # --- Model Employer ----------------------------------------------------------------------
-
-    def model_employer(self) -> dict | None:
-        """England's upper bands against the Model Employer aspiration: a table and the trajectories."""
-        frame = self.r.model_employer
-        if frame is None or frame.empty:
-            return None
-        frame = frame[(frame["wres_year"] == self.year) & (frame["level"] == "england")]
-        if frame.empty:
-            return None
-        targets = sorted(int(y) for y in frame["target_year"].unique())
-        band_order = {b: i for i, b in enumerate(vocabulary.pay_bands()["Non-clinical"])}
-        bands = sorted(frame["pay_band"].unique(), key=lambda b: (band_order.get(b, 99), b))
-        rows, records = [], []
-        last = targets[-1]
-        for band in bands:
-            here = frame[frame["pay_band"] == band].set_index("target_year")
-            first = here.iloc[0]
-            line = [band, f"{first['headcount_known']:,.0f}", charts.number(first["pct_bme_band"], 1),
-                    charts.number(first["target_pct_bme"], 1)]
-            for year in targets:
-                r = here.loc[year] if year in here.index else None
-                line.append("" if r is None else one_in_k(r))
-            rows.append(line)
-            r = here.loc[last] if last in here.index else first
-            s = None if pd.isna(r["required_bme_share_of_recruits"]) else float(r["required_bme_share_of_recruits"])
-            path = trajectory(float(first["pct_bme_band"]) / 100, float(first["target_pct_bme"]) / 100,
-                              float(first["leaver_rate"]), s, str(r["status"]), last - self.year)
-            records += [{"year": self.year + n, "series": band, "value": 100 * v} for n, v in enumerate(path)]
-        target = float(frame["target_pct_bme"].iloc[0])
-        records += [{"year": y, "series": "target: BME % of the workforce", "value": target}
-                    for y in range(self.year, last + 1)]
-        chart = charts.trend(f"BME % of each band, England, if recruits are BME at the share needed by {last}",
-                             pd.DataFrame(records), "% BME of the band's staff", digits=1)
-        statuses = frame.drop_duplicates("pay_band").set_index("pay_band")
-        return {"targets": targets, "rows": rows, "chart": chart, "last": last,
-                "leaver_rate": float(frame["leaver_rate"].iloc[0]),
-                "unreachable": sorted(frame.loc[frame["status"] == "unreachable", "pay_band"].unique()),
-                "met": [b for b in bands if statuses.loc[b, "status"] == "already met"]}
 
     # --- the national report beside this release -------------------------------------------
 
@@ -461,71 +290,11 @@ class Report:
         result = compare(self.now, share, mine)
         rows = []
         for r in result.itertuples(index=False):
-            ours = "not in this release" if pd.isna(r.ours) else _figure(r.ours)
+            ours = "not in this release" if pd.isna(r.ours) else figure(r.ours)
             difference = "" if pd.isna(r.relative_difference) else f"{100 * r.relative_difference:+.1f}%"
             rows.append([str(r.indicator), r.area, "" if r.breakdown == "all" else r.breakdown.replace("+", " + "),
-                         r.measure, _figure(r.published, exact=True), ours, difference, r.source])
+                         r.measure, figure(r.published, exact=True), ours, difference, r.source])
         return rows
-
-    # --- words -----------------------------------------------------------------------------
-
-    def key_findings(self) -> list[str]:
-        s = self.summary
-        first = int(s["wres_year"].min())
-
-        england = s[(s["level"] == "england") & (s["breakdown"] == "all")]
-        values: dict[tuple, float] = {}
-        for key, value in zip(zip(*(england[c].tolist() for c in ("indicator", "measure", "wres_year"))),
-                              england["value"].tolist()):
-            values.setdefault(key, value)  # the first row of a key, as a filter's first row
-
-        def eng(indicator, measure, year=None):
-            value = values.get((indicator, measure, year or self.year))
-            return None if value is None or pd.isna(value) else float(value)
-
-        def change(now, before, unit=""):
-            if before is None or first == self.year:
-                return ""
-            word = "up from" if now > before else "down from" if now < before else "the same as"
-            return f", {word} {before:.1f}{unit} in {first}"
-
-        out = []
-        bme = eng(1, "pct_bme")
-        if bme is not None:
-            out.append(f"{bme:.1f}% of the workforce was BME{change(bme, eng(1, 'pct_bme', first), '%')}.")
-        phrases = {2: "white applicants were {v:.2f} times as likely as BME applicants to be appointed from shortlisting",
-                   3: "BME staff were {v:.2f} times as likely as white staff to enter the formal disciplinary process",
-                   4: "white staff were {v:.2f} times as likely as BME staff to access non-mandatory training"}
-        for indicator, phrase in phrases.items():
-            v = eng(indicator, "relative_likelihood")
-            if v is not None:
-                before = eng(indicator, "relative_likelihood", first)
-                tail = "" if before is None or first == self.year else f" ({before:.2f} in {first})"
-                sentence = phrase.format(v=v)
-                out.append(sentence[0].upper() + sentence[1:] + tail + ".")
-        wording = {5: "experienced harassment, bullying or abuse from patients, relatives or the public",
-                   6: "experienced harassment, bullying or abuse from staff",
-                   7: "believed their trust gives equal opportunities for career progression",
-                   8: "experienced discrimination at work from a manager, team leader or colleague"}
-        for indicator, words in wording.items():
-            b, w = eng(indicator, "pct_bme"), eng(indicator, "pct_white")
-            if b is not None and w is not None:
-                out.append(f"{b:.1f}% of BME staff {words}, against {w:.1f}% of white staff.")
-        board, gap = eng(9, "pct_bme_board"), eng(9, "gap_pp")
-        if board is not None and gap is not None:
-            side = "below" if gap < 0 else "above"
-            out.append(f"{board:.1f}% of board members were BME, {abs(gap):.1f} percentage points {side} "
-                       f"the BME share of the workforce.")
-        share = self.r.trust_share[self.r.trust_share["wres_year"] == self.year]
-        for r in share.sort_values("indicator").itertuples():
-            if r.indicator in (2, 3, 4, 5, 6, 7, 8) and not pd.isna(r.pct_trusts_bme_worse):
-                significant = getattr(r, "pct_trusts_bme_worse_significant", None)
-                tail = "" if significant is None or pd.isna(significant) else \
-                    f", significantly so (95% level) at {significant:.1f}%"
-                out.append(f"Indicator {r.indicator} ({SHORT[r.indicator].lower()}): BME staff fared worse than "
-                           f"white staff at {r.pct_trusts_bme_worse:.1f}% of the {r.trusts_reporting} trusts "
-                           f"reporting{tail}.")
-        return out
 
     # --- pages -----------------------------------------------------------------------------
 
@@ -544,8 +313,8 @@ class Report:
         self.render("indicator1.html", folder / "indicator-1.html", 0, groups=self.staff_groups(), source=source)
         self.render("distributions.html", folder / "distributions.html", 0, four_fifths=self.four_fifths,
                     sections=[(i, HEADLINES[i][1], self.trust_distribution(i)) for i in HEADLINES])
-        self.render("survey.html", folder / "survey.html", 0, sections=self.survey_breakdowns())
-        self.render("model_employer.html", folder / "model-employer.html", 0, me=self.model_employer())
+        self.render("survey.html", folder / "survey.html", 0, sections=survey_breakdowns(self.r.survey_breakdown, self.year))
+        self.render("model_employer.html", folder / "model-employer.html", 0, me=model_employer(self.r.model_employer, self.year))
 
     def build(self, folder: Path) -> list[Path]:
         trusts = self.r.trusts.sort_values(["region_name", "trust_name"])
@@ -553,7 +322,7 @@ class Report:
         icbs = sorted(set(zip(trusts["icb_code"], trusts["icb_name"])), key=lambda kv: (kv[1], kv[0])) \
             if "icb_code" in trusts else []
         self.render("england.html", folder / "index.html", 0,
-                    findings=self.key_findings(),
+                    findings=key_findings(self.summary, self.r.trust_share, self.year),
                     sections=[(i, HEADLINES[i][1], self.trend_figure("england", "ENG", "England", i),
                                self.regional_figure(i), self.distribution_figure(i)) for i in HEADLINES],
                     table=self.area_table("england", "ENG"), regions=regions, icbs=icbs,
@@ -564,12 +333,13 @@ class Report:
                 members = trusts[trusts[column] == code]
                 self.render("region.html", folder / folder_name / f"{code}.html", 1, name=name, code=code,
                             kind="Integrated care board" if level == "icb" else "NHS England region",
-                            table=self.area_table(level, code), trend=self.area_multiples(level, code, name),
+                            table=self.area_table(level, code), four_fifths=self.four_fifths,
+                            sections=self.pack.sections(Area(level, code, name)),
                             trusts=list(zip(members["org_code"], members["trust_name"], members["trust_type"])))
         for t in trusts.itertuples():
             self.render("trust.html", folder / "trusts" / f"{t.org_code}.html", 1, trust=t,
-                        table=self.area_table("trust", t.org_code, t.trust_type, t.region_code),
-                        trend=self.area_multiples("trust", t.org_code, t.trust_name))
+                        sections=self.pack.sections(Area.of_trust(t)), four_fifths=self.four_fifths,
+                        table=self.area_table("trust", t.org_code, t.trust_type, t.region_code))
         self.build_in_depth(folder)
         self.render("trusts.html", folder / "trusts.html", 0,
                     trusts=list(zip(trusts["org_code"], trusts["trust_name"], trusts["region_name"],
@@ -584,24 +354,37 @@ class Report:
         return sorted(folder.rglob("*.html"))
 
 
-def _figure(value: float, exact: bool = False) -> str:
-    """A figure of the comparison: whole numbers with separators, others to two decimals (`exact`: as
-    many as the figure has, up to two, for the published figures)."""
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    text = f"{value:,.2f}"
-    return text.rstrip("0").rstrip(".") if exact else text
-
-
 @lru_cache(maxsize=1)
 def vega_bundle() -> str:
     return vl_convert.javascript_bundle()
 
 
-def build_report(release_folder: Path, publish_dir: Path, wres_year: int, gate_warnings: list[str],
-                 four_fifths: tuple[float, float], protection_notice: str = "") -> Path:
-    """Write the report of the release in `release_folder` to `release_folder/report/`."""
-    releases = load_releases(release_folder, publish_dir, wres_year)
+def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list, thresholds,
+                 protection_notice: str = "") -> Path:
+    """Write the report of the release in `release_folder` to `release_folder/report/`; the earlier
+    years come from the warehouse connection `con` (published cells only); `gate_warnings` are the
+    gate's failed warning checks, told in sentences. The board packs of the
+    newest year are also printed to PDF (Chromium takes a second or two a trust: every year's would
+    add minutes to each refresh)."""
+    releases = load_releases(release_folder, con, wres_year)
     folder = Path(release_folder) / "report"
-    Report(releases, gate_warnings, four_fifths, protection_notice).build(folder)
+    names = dict(zip(releases.trusts["org_code"], releases.trusts["trust_name"]))
+    Report(releases, warning_sentences(gate_warnings, names, thresholds),
+           (thresholds.four_fifths_lower, thresholds.four_fifths_upper), protection_notice).build(folder)
+    newest = con.execute("select max(wres_year) from marts.wres_indicator_summary").fetchone()[0]
+    if wres_year == newest:
+        print_board_packs(folder)
     return folder / "index.html"
+
+
+def print_board_packs(folder: Path) -> None:
+    """`trusts/<code>.pdf` beside each board pack, printed by Chromium when it is installed (two at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wres.report import browser
+
+    if not browser.available():
+        return
+    pages = sorted((folder / "trusts").glob("*.html"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda page: browser.print_pdf(page, page.with_suffix(".pdf")), pages))

@@ -175,39 +175,6 @@ def _reference_line(reference: float) -> tuple[list[dict], dict]:
                                             "encoding": {"x": _quantitative("reference")}}
 
 
-@lru_cache(maxsize=1)
-def _multiples_template() -> str:
-    """The small-multiples specification without its data (built once: Altair's validation is slow)."""
-    chart = alt.Chart(alt.NamedData("values")).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None), y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE), legend=alt.Legend(orient="bottom")),
-    ).properties(width=170, height=90).facet(facet=alt.Facet("panel:N", title=None), columns=3) \
-        .resolve_scale(y="independent")
-    return json.dumps(chart.to_dict())
-
-
-def small_multiples(title: str, points: list[dict]) -> Figure:
-    """One small line chart per indicator (`panel`), series over years, independent scales; `points`
-    are dicts of panel, year, series and value (None or NaN where there is none).
-
-    Rendered in the reader's browser by the Vega bundle shipped in the report (a trust page
-    each: rendering them all to SVG here would take minutes), with its table in the page.
-    """
-    shown = [p for p in points if not _missing(p["value"])]
-    spec = json.loads(_multiples_template())
-    spec.pop("$schema", None)  # a name, not a download; kept out so the pages hold no address at all
-    spec["data"] = {"values": [{"panel": p["panel"], "year": int(p["year"]), "series": str(p["series"]),
-                                "value": float(p["value"])} for p in shown]}
-    spec["title"] = title
-    rows = [[p["panel"], str(int(p["year"])), str(p["series"]),
-             "not available" if _missing(p["value"]) else number(p["value"])]
-            for p in sorted(points, key=lambda p: (p["panel"], p["year"], p["series"]))]
-    panels = ", ".join(sorted({p["panel"] for p in shown}))
-    alt_text = f"Small line charts, {title}, one per indicator ({panels or 'none published'}); the table lists every value."
-    return Figure(title, "", alt_text, ["indicator", "WRES year", "series", "value"], rows,
-                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if shown else "")
-
-
 def _missing(value) -> bool:
     return value is None or value != value  # None or NaN
 
@@ -494,3 +461,56 @@ def trust_strips(title: str, data: pd.DataFrame, x_title: str, reference: float 
     columns = ["trust", "code", "region", "trust type"] + (["BME", "white"] if white else ["value"])
     return Figure(title, "", alt_text, columns, rows,
                   spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if values else "")
+
+
+# The board pack's lines: BME blue and solid, white orange and dashed, so they differ in print too.
+LINE_STYLES = {"BME staff": (PALETTE[0], []), "white staff": (PALETTE[1], [6, 3]), "relative likelihood": (PALETTE[0], []),
+               "BME % of board": (PALETTE[0], []), "BME % of staff": (PALETTE[2], [6, 3])}
+BAND_COLOUR = "#d8dde0"
+
+
+def labelled_lines(title: str, data: pd.DataFrame, y_title: str, band: pd.DataFrame, band_name: str,
+                   four_fifths: tuple[float, float] | None = None, digits: int = 1) -> Figure:
+    """A trust's series over the years, each line named at its last point (no legend to decode), over
+    the shaded middle half of its comparator group; `data` has year, series and value, `band` year,
+    lower and upper. Drawn in the reader's browser (a spec, like the small multiples)."""
+    shown = data.dropna(subset=["value"]).sort_values(["series", "year"])
+    names = list(dict.fromkeys(data["series"]))
+    colours = [LINE_STYLES.get(n, (PALETTE[k % len(PALETTE)], []))[0] for k, n in enumerate(names)]
+    dashes = [LINE_STYLES.get(n, ("", []))[1] for n in names]
+    x = {"field": "year", "title": "WRES year", "type": "ordinal"}
+    layers = []
+    if four_fifths:
+        layers.append({"data": {"values": [{"lower": four_fifths[0], "upper": four_fifths[1]}]},
+                       "mark": {"type": "rect", "color": FOUR_FIFTHS_COLOUR, "opacity": 0.6},
+                       "encoding": {"y": _quantitative("lower"), "y2": {"field": "upper"}}})
+    if not band.empty:
+        layers.append({"data": {"values": _values(band.astype({"year": int}))},
+                       "mark": {"type": "area", "color": BAND_COLOUR, "opacity": 0.8},
+                       "encoding": {"x": x, "y": _quantitative("lower"), "y2": {"field": "upper"}}})
+    values = _values(shown.astype({"year": int}))
+    colour = _nominal("series", legend=None, scale={"domain": names, "range": colours})
+    dash = _nominal("series", legend=None, scale={"domain": names, "range": dashes})
+    layers.append({"data": {"values": values}, "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+                   "encoding": {"x": x, "y": _quantitative("value", scale={"zero": False}, title=y_title),
+                                "color": colour, "strokeDash": dash}})
+    last = shown.groupby("series", sort=True).tail(1)
+    layers.append({"data": {"values": _values(last.astype({"year": int}))},
+                   "mark": {"type": "text", "align": "left", "dx": 6, "fontWeight": "bold"},
+                   "encoding": {"x": x, "y": _quantitative("value"), "text": {"field": "series"},
+                                "color": colour}})
+    spec = {"title": title, "width": 360, "height": 180, "layer": layers,
+            "config": {"view": {"stroke": None}}, "padding": {"right": 90}}
+    rows = []
+    for r in data.sort_values(["year", "series"]).itertuples():
+        rows.append([str(int(r.year)), str(r.series), "not published" if _missing(r.value) else number(r.value, digits)])
+    for r in band.itertuples():
+        rows.append([str(int(r.year)), band_name, f"{number(r.lower, digits)} to {number(r.upper, digits)}"])
+    parts = [f"{s}: " + ", ".join(f"{int(r.year)} {number(r.value, digits)}" for r in g.itertuples())
+             for s, g in shown.groupby("series", sort=False)]
+    alt_text = (f"Line chart, {title}. " + ("; ".join(parts) if parts else "No published values.")
+                + (f" The grey band is the {band_name}." if not band.empty else "")
+                + (f" The green band is the four-fifths range {four_fifths[0]} to {four_fifths[1]}."
+                   if four_fifths else ""))
+    return Figure(title, "", alt_text, ["WRES year", "series", "value"], rows,
+                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if len(shown) or not band.empty else "")

@@ -1,8 +1,9 @@
-"""What a report may show: the disclosure-controlled releases, never the warehouse.
+"""What a report may show: disclosure-controlled figures only.
 
-A year's report reads its own release (staged, about to be published) and the releases of
-the earlier years already published, for the trends. Hidden values are blank there, with
-their reason beside them, so the report cannot show what publication hides.
+A year's report reads its own release (staged, about to be published) and, for the trends, the
+earlier years from the warehouse marts through the same publication query (hidden values nulled,
+their reason beside them), so a year's publication never depends on earlier releases being on
+disk, and the report cannot show what publication hides.
 """
 
 from __future__ import annotations
@@ -68,18 +69,31 @@ def _converts_alike(column: pa.ChunkedArray) -> bool:
     return (pa.types.is_integer(kind) or pa.types.is_boolean(kind)) and column.null_count == 0
 
 
-def load_releases(release_folder: Path, publish_dir: Path, wres_year: int) -> Releases:
-    """The release being written for `wres_year` and the published releases of earlier years."""
-    folders = {wres_year: Path(release_folder)}
-    publish_dir = Path(publish_dir)
-    if publish_dir.is_dir():
-        for folder in sorted(publish_dir.iterdir()):
-            if folder.name.isdigit() and int(folder.name) < wres_year and \
-                    (folder / "wres_indicator_summary.parquet").exists():
-                folders[int(folder.name)] = folder
-    ordered = [folders[y] for y in sorted(folders)]
-    summary = _read([f / "wres_indicator_summary.parquet" for f in ordered])
-    share = _read([f / "wres_trust_share.parquet" for f in ordered])
+def _earlier_years(con: duckdb.DuckDBPyConnection, table: str, wres_year: int) -> pd.DataFrame | None:
+    """A release table's rows of every year before `wres_year` in the warehouse, as publication writes them."""
+    from wres.publish.contents import RELEASE_TABLES, publication_query
+
+    years = [y for (y,) in con.execute(f"select distinct wres_year from {RELEASE_TABLES[table]} "
+                                       f"where wres_year < ? order by 1", [wres_year]).fetchall()]
+    if not years:
+        return None
+    return con.execute(" union all ".join(f"select * from ({publication_query(table, y)})" for y in years)).df()
+
+
+def _with_history(current: pd.DataFrame, earlier: pd.DataFrame | None) -> pd.DataFrame:
+    if earlier is None or earlier.empty:
+        return current
+    earlier = earlier[list(current.columns)].astype(current.dtypes.to_dict())
+    return pd.concat([earlier, current], ignore_index=True)
+
+
+def load_releases(release_folder: Path, con: duckdb.DuckDBPyConnection, wres_year: int) -> Releases:
+    """The release being written for `wres_year` (its files) and the earlier years (the warehouse's marts,
+    published cells only)."""
+    summary = _with_history(_read([Path(release_folder) / "wres_indicator_summary.parquet"]),
+                            _earlier_years(con, "wres_indicator_summary", wres_year))
+    share = _with_history(_read([Path(release_folder) / "wres_trust_share.parquet"]),
+                          _earlier_years(con, "wres_trust_share", wres_year))
     trusts = _read([Path(release_folder) / "trusts.parquet"])
     optional = {name: _read([Path(release_folder) / f"{name}.parquet"])
                 if (Path(release_folder) / f"{name}.parquet").exists() else None
