@@ -16,7 +16,6 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
