@@ -1,4 +1,4 @@
-"""Disclosure control of a release (DOMAIN.md, "Disclosure control and gates").
+"""Disclosure control of a release (docs/METHODOLOGY.md, "Disclosure control and gates").
 
 Two independent halves, so that a bug in one cannot hide in the other:
 - `suppression`: which further cells to hide (reason `secondary`) so that every sensitive cell's

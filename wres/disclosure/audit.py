@@ -319,7 +319,7 @@ def audit(published: pd.DataFrame, trusts: pd.DataFrame, truth: pd.DataFrame,
     sensitive cell's protection certificate checked against the same relations
     (wres.disclosure.certificates).
 
-    England figures are never suppressed (DOMAIN.md): what they determine on their own, with
+    England figures are never suppressed (docs/METHODOLOGY.md): what they determine on their own, with
     nothing below England published (a trust that alone has staff in a band, whose figures are
     England's), no suppression can protect. Such cells are reported apart, in
     `is_derivable_from_england`, as the cost of that rule rather than a suppression failure.
