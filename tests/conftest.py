@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import tempfile
@@ -100,6 +101,9 @@ def _refresh(folder: Path) -> None:
     assert result.exit_code == 0, output
     assert "ok load reference files" in output and "ok ingest WRES 2017" in output and "ok ingest WRES 2018" in output
     assert "published [2017, 2018]" in output
+    # Under pytest-xdist another worker may read this refresh's runs: it names the process that ran it.
+    from orchestration.runs import process_start
+    (folder / "refreshed_by.json").write_text(json.dumps({"pid": os.getpid(), "process_start": process_start(os.getpid())}))
 
 
 @pytest.fixture(scope="session")

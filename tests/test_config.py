@@ -171,7 +171,7 @@ def test_the_gate_checks_the_methodology_declaration_rule_whatever_the_configura
     guard = ("methodology minimum: no indicator 1-4 or 9 value of a trust declaring the ethnicity of fewer than 80% "
              "of its staff (its declaration rate excepted), whatever the configuration's threshold")
     con = duckdb.connect(str(settings.warehouse), read_only=True)
-    release = stage_release(con, 2018, settings.publish_dir)
+    release = stage_release(con, 2018, settings)
     try:
         def check():
             return {c.guards: c for c in publication_checks(con, 2018, release.staging, None, settings)}[guard]

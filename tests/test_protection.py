@@ -518,9 +518,12 @@ def test_the_published_tables_suite_blocks_an_invalid_certificate_and_names_the_
     found = audit(frame, SMALL_PARTNER.release_trusts(), truth, None, certs)
     frame["row_id"] = (frame["indicator"].astype(str) + ":" + frame["level"] + ":" + frame["area_code"] + ":"
                        + frame["breakdown"] + ":" + frame["measure"])
-    frame = frame.assign(is_small_published_count=False, survey_respondents=0, is_published_survey_figure=False)
+    frame = frame.assign(is_small_published_count=False, is_small_count_by_methodology=False,
+                         is_published_below_declaration_minimum=False, survey_respondents=0,
+                         is_published_survey_figure=False)
     frame = with_audit(frame, found)
-    results = shared_validator().validate("published_tables", frame, "cell", {"survey_min_respondents": 11})
+    results = shared_validator().validate("published_tables", frame, "cell",
+                                          {"survey_min_respondents": 11, "methodology_survey_min_respondents": 11})
     by_column = {r.column: r for r in results}
     unprotected = by_column["is_unprotected"]
     assert not unprotected.success and unprotected.severity == "error" and unprotected.failing_count == 3

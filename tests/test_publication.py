@@ -146,10 +146,10 @@ def test_release_manifest_and_report(released):
     manifest = json.loads((release.folder / "manifest.json").read_text())
     assert manifest["gate"]["passed"] is True
     # The configuration against the methodology's minimums, 1; every expectation of the gate's suites:
-    # return_completeness 3, data_quality_warnings 4, published_tables 10, published_survey_breakdown 5,
+    # return_completeness 3, data_quality_warnings 4, published_tables 11, published_survey_breakdown 5,
     # published_model_employer 2, published_columns 1, landing_zone_consistency 1; and the dbt data tests the
     # refresh recorded for the year, 1.
-    assert len(manifest["checks"]) == len(gate.checks) == 28
+    assert len(manifest["checks"]) == len(gate.checks) == 29
     assert "protection_notice" not in manifest and manifest["checks"][0]["suite"] == "configuration"
     # What disclosure control cost: every hidden cell counted once, by reason, tier and level.
     loss = manifest["information_loss"]
@@ -301,7 +301,9 @@ def test_the_survey_breakdown_is_published_without_respondent_counts(released):
     assert ((frame["pct"].dropna() * 10).round() == frame["pct"].dropna() * 10).all()
     checks = [c for c in gate.checks if c.suite in ("published_survey_breakdown", "published_model_employer",
                                                     "published_columns")]
-    assert len(checks) == 7 and all(c.success for c in checks)
+    # published_survey_breakdown 5 (its methodology minimum among them), published_model_employer 2,
+    # published_columns 1.
+    assert len(checks) == 8 and all(c.success for c in checks)
 
 
 def test_the_model_employer_is_published_for_england_only(released):
@@ -354,8 +356,11 @@ def test_the_gate_blocks_a_small_survey_breakdown_cell_or_a_respondent_count(rel
     leaked.loc[other, ["pct", "suppressed", "suppression_reason"]] = [100.0, False, None]
     leaked.to_parquet(folder / "wres_survey_breakdown.parquet")
     results = {c.guards: c for c in publication_checks(con, 2018, folder, None, settings)}
-    small = results["survey breakdown: no percentage from fewer than 11 respondents, England included"]
-    assert not small.success and small.failing_rows == ["5:england:ENG:occupation::::Other"]
+    for guard in ("survey breakdown: no percentage from fewer respondents than the configuration's minimum, England "
+                  "included", "methodology minimum: survey breakdown: no percentage from fewer than 11 respondents, "
+                  "England included, whatever the configuration's threshold"):
+        small = results[guard]
+        assert not small.success and small.failing_rows == ["5:england:ENG:occupation::::Other"]
     assert not results["survey breakdown: no percentage the warehouse hides (n<11, or a sum of whole trust groups "
                        "one of which the indicator summary hides)"].success
     # The respondent counts published as a column: blocked, whatever the values.

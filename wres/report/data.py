@@ -71,7 +71,7 @@ def _converts_alike(column: pa.ChunkedArray) -> bool:
 
 def _earlier_years(con: duckdb.DuckDBPyConnection, table: str, wres_year: int) -> pd.DataFrame | None:
     """A release table's rows of every year before `wres_year` in the warehouse, as publication writes them."""
-    from wres.publish.contents import RELEASE_TABLES, publication_query
+    from wres.release_contents import RELEASE_TABLES, publication_query
 
     years = [y for (y,) in con.execute(f"select distinct wres_year from {RELEASE_TABLES[table]} "
                                        f"where wres_year < ? order by 1", [wres_year]).fetchall()]
