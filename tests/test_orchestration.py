@@ -187,8 +187,9 @@ def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refre
         assert "dagster/row_count" not in _materialization(instance, "staging/stg_dcf__recruitment")  # a view
         release = landing.publish_dir / "2018"
         assert sorted(p.name for p in release.iterdir()) == [
-            "DATA_DICTIONARY.md", "data_quality.html", "manifest.json", "model_employer_trajectory.csv", "model_employer_trajectory.parquet",
-            "report", "trusts.csv", "trusts.parquet", "wres_indicator_summary.csv", "wres_indicator_summary.parquet",
+            "DATA_DICTIONARY.md", "data_quality.html", "datapackage.json", "manifest.json", "model_employer_trajectory.csv",
+            "model_employer_trajectory.parquet", "report", "trusts.csv", "trusts.parquet", "wres_2018.xlsx",
+            "wres_indicator_summary.csv", "wres_indicator_summary.parquet",
             "wres_survey_breakdown.csv", "wres_survey_breakdown.parquet", "wres_trust_share.csv",
             "wres_trust_share.parquet"]
         manifest = json.loads((release / "manifest.json").read_text())

@@ -484,9 +484,11 @@ def labelled_lines(title: str, data: pd.DataFrame, y_title: str, band: pd.DataFr
                        "mark": {"type": "rect", "color": FOUR_FIFTHS_COLOUR, "opacity": 0.6},
                        "encoding": {"y": _quantitative("lower"), "y2": {"field": "upper"}}})
     if not band.empty:
-        layers.append({"data": {"values": _values(band.astype({"year": int}))},
-                       "mark": {"type": "area", "color": BAND_COLOUR, "opacity": 0.8},
-                       "encoding": {"x": x, "y": _quantitative("lower"), "y2": {"field": "upper"}}})
+        # The area joins the years; the bar at each year shows the range where there is only one.
+        for mark in ({"type": "area", "color": BAND_COLOUR, "opacity": 0.8},
+                     {"type": "rule", "color": BAND_COLOUR, "strokeWidth": 8}):
+            layers.append({"data": {"values": _values(band.astype({"year": int}))}, "mark": mark,
+                           "encoding": {"x": x, "y": _quantitative("lower"), "y2": {"field": "upper"}}})
     values = _values(shown.astype({"year": int}))
     colour = _nominal("series", legend=None, scale={"domain": names, "range": colours})
     dash = _nominal("series", legend=None, scale={"domain": names, "range": dashes})
