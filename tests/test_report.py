@@ -217,6 +217,17 @@ def test_a_board_pack_prints_to_a4_pdf_the_same_bytes_each_time(released, tmp_pa
     assert again.read_bytes() == published.read_bytes()
 
 
+def test_what_chromium_writes_differently_each_time_is_fixed_at_the_same_length():
+    from wres.report.browser import _fixed
+
+    printed = (b"<</CreationDate (D:20261204143901+00'00')>> /ID [<A1B2> <C3D4>]\n"
+               b"<</ID (node00000042)>> <</ID (node00000007)>> <</Names [(node00000007) 9 0 R (node00000042) 8 0 R]>>")
+    fixed = _fixed(printed)
+    assert fixed == (b"<</CreationDate (D:19800101000000+00'00')>> /ID [<0000> <0000>]\n"
+                     b"<</ID (node00000002)>> <</ID (node00000001)>> <</Names [(node00000001) 9 0 R (node00000002) 8 0 R]>>")
+    assert len(fixed) == len(printed)
+
+
 def test_the_survey_breakdowns_page_shows_figures_and_hidden_cells(released):
     html = page(released, "survey.html")
     harassment = section(html, "s5-gender")

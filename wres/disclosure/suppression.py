@@ -314,17 +314,24 @@ def _signed_slabs(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: d
     """Per sign of the area dimension: (areas + padding, breakdown options, part options), the cost of
     the cells each (breakdown option, part option) moves in one area, each at the bound of the sign
     it ends with (`usable[s]`: BLOCKED where a cell is below the bound of sign s)."""
-    by_part = {(s, sp): usable[s] @ p_matrices[sp].T for s in (1, -1) for sp in (1, -1)}    # (areas, breakdowns, P)
-    slabs = {}
+    # Breakdowns first, so each product below reads its operand without a copy; computed once per
+    # distinct array (the two signs often share one).
+    transposed = {id(u): np.ascontiguousarray(u.transpose(1, 0, 2)) for u in usable.values()}
+    by_part = {(s, sp): transposed[id(usable[s])] @ p_matrices[sp].T for s in (1, -1) for sp in (1, -1)}  # (B, A, P)
+    b_sparse = {sb: sparse.csr_matrix(b_matrices[sb]) for sb in (1, -1)}   # two to four breakdowns an option
+    slabs: dict[int, np.ndarray] = {}
+    done: dict[tuple, np.ndarray] = {}
     for sa in (1, -1):
-        total = 0.0
-        for sb in (1, -1):
-            b_matrix = sparse.csr_matrix(b_matrices[sb])   # two to four breakdowns an option
-            for sp in (1, -1):
-                x = by_part[(sa * sb * sp, sp)]
-                total = total + (b_matrix @ np.moveaxis(x, 1, 0).reshape(x.shape[1], -1)).reshape(
-                    b_matrix.shape[0], x.shape[0], -1)
-        slabs[sa] = np.concatenate([total.transpose(1, 0, 2), np.zeros((1, *total.shape[::2]))])
+        key = tuple(id(by_part[(sa * sb * sp, sp)]) for sb in (1, -1) for sp in (1, -1))
+        if key not in done:
+            total = 0.0
+            for sb in (1, -1):
+                for sp in (1, -1):
+                    x = by_part[(sa * sb * sp, sp)]
+                    total = total + b_sparse[sb] @ x.reshape(x.shape[0], -1)
+            total = total.reshape(b_sparse[1].shape[0], *x.shape[1:])          # (options, areas, P)
+            done[key] = np.concatenate([total.transpose(1, 0, 2), np.zeros((1, *total.shape[::2]))])
+        slabs[sa] = done[key]
     return slabs
 
 

@@ -13,16 +13,24 @@ vendor/axe-core) must find no serious or critical violation. Needs Debian's `chr
 from __future__ import annotations
 
 import argparse
+import base64
+import fcntl
 import json
+import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--allow-file-access-from-files",
                   "--virtual-time-budget=10000", "--run-all-compositor-stages-before-draw"]
+
+# Driven over DevTools, the page is awaited for itself: virtual time would stop its timers.
+DEVTOOLS_FLAGS = [flag for flag in CHROMIUM_FLAGS if not flag.startswith(("--virtual-time-budget", "--run-all"))]
 
 
 def available() -> bool:
@@ -38,7 +46,7 @@ def chromium() -> str:
 
 def _run(arguments: list[str]) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
+        return subprocess.run([chromium(), *DEVTOOLS_FLAGS, f"--user-data-dir={profile}", *arguments],
                               capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -104,24 +112,175 @@ def accessibility(page: Path) -> list[str]:
 
 
 def print_pdf(page: Path, pdf: Path) -> None:
-    """Print a page to an A4 PDF as Chromium prints it (the page's print stylesheet), with the times
-    and document id Chromium writes replaced by fixed ones of the same length, so the same page gives
-    the same bytes wherever it is (offsets in the file stay valid)."""
-    # Printed from a copy without its links: Chromium would write each link's absolute file:// address
-    # (the folder the release was built in) into the PDF.
-    copy = page.with_name(f".print-{page.name}")
-    copy.write_text(re.sub(r"<a href=\"[^\"]*\"", "<a", page.read_text(encoding="utf-8")), encoding="utf-8")
-    try:
-        result = _run(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", copy.resolve().as_uri()])
-    finally:
-        copy.unlink(missing_ok=True)
-    if not pdf.exists() or pdf.stat().st_size == 0:
-        raise RuntimeError(f"Chromium printed no PDF of {page} ({result.stderr.strip()[-300:]})")
-    data = pdf.read_bytes()
-    data = re.sub(rb"\(D:\d{14}", b"(D:19800101000000", data)
-    data = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\]",
-                  lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), data)
-    pdf.write_bytes(data)
+    """Print one page to an A4 PDF; see `print_pdfs`."""
+    print_pdfs([(page, pdf)])
+
+
+def print_pdfs(pages: list[tuple[Path, Path]]) -> None:
+    """Print each (page, pdf) to an A4 PDF as Chromium prints it (the page's print stylesheet), all
+    through one headless Chromium driven over its DevTools pipe (starting Chromium is most of the time
+    a page takes on its own). The times and document id Chromium writes are replaced by fixed ones of
+    the same length, so the same page gives the same bytes wherever it is (offsets stay valid)."""
+    if not pages:
+        return
+    with DevTools() as browser:
+        for start in range(0, len(pages), AT_ONCE):
+            batch = pages[start:start + AT_ONCE]
+            # Printed from copies without their links: Chromium would write each link's absolute
+            # file:// address (the folder the release was built in) into the PDF.
+            copies = [page.with_name(f".print-{page.name}") for page, _ in batch]
+            try:
+                for (page, _), copy in zip(batch, copies, strict=True):
+                    copy.write_text(re.sub(r"<a href=\"[^\"]*\"", "<a", page.read_text(encoding="utf-8")),
+                                    encoding="utf-8")
+                printed = browser.print_to_pdf([copy.resolve().as_uri() for copy in copies])
+            finally:
+                for copy in copies:
+                    copy.unlink(missing_ok=True)
+            for (page, pdf), data in zip(batch, printed, strict=True):
+                if not data.startswith(b"%PDF-"):
+                    raise RuntimeError(f"Chromium printed no PDF of {page}")
+                pdf.write_bytes(_fixed(data))
+
+
+def _fixed(pdf: bytes) -> bytes:
+    """A PDF with what Chromium writes differently each time made fixed, each by a text of the same
+    length (so the offsets in the file stay valid): the times, the document id, and the ids of the
+    tagged structure's nodes. Those count the nodes the renderer numbered, which depends on what else
+    it drew; they are renumbered in their order (their sort order, which the PDF's id tree relies on,
+    is kept)."""
+    pdf = re.sub(rb"\(D:\d{14}", b"(D:19800101000000", pdf)
+    pdf = re.sub(rb"/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\]",
+                 lambda m: re.sub(rb"[0-9A-Fa-f](?=[0-9A-Fa-f]*>)", b"0", m.group(0)), pdf)
+    found = sorted(set(re.findall(rb"\(node(\d+)\)", pdf)), key=int)
+    rank = {old: str(k).zfill(len(old)).encode() for k, old in enumerate(found, start=1)}
+    return re.sub(rb"\(node(\d+)\)", lambda m: b"(node" + rank[m.group(1)] + b")", pdf)
+
+
+# Pages printed at the same time, each in a tab of its own (one per core here).
+AT_ONCE = 2
+
+
+def _above_nine(fd: int) -> int:
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return moved
+
+
+# Resolves once Vega drew an SVG in every chart of the page (or after 10 s, when one never draws).
+CHARTS_DRAWN = """new Promise(done => { const start = Date.now(); (function check() {
+  const charts = [...document.querySelectorAll("div.vega")];
+  if (charts.every(chart => chart.querySelector("svg")) || Date.now() - start > 10000) done(true);
+  else setTimeout(check, 20); })(); })"""
+
+
+class DevTools:
+    """One headless Chromium spoken to over `--remote-debugging-pipe`: the Chrome DevTools Protocol as
+    NUL-terminated JSON, commands written to the browser's descriptor 3, answers read from its 4."""
+
+    TIMEOUT = 120.0
+
+    def __enter__(self) -> DevTools:
+        self._profile = tempfile.TemporaryDirectory()
+        to_browser, self._commands = os.pipe()
+        self._answers, from_browser = os.pipe()
+        # Above 9 (bash, not sh, takes such numbers), so that moving them to 3 and 4 never closes one.
+        to_browser, from_browser = (_above_nine(fd) for fd in (to_browser, from_browser))
+        self._process = subprocess.Popen(
+            ["bash", "-c", f'exec "$@" 3<&{to_browser} 4>&{from_browser} {to_browser}<&- {from_browser}>&-', "bash",
+             chromium(), *DEVTOOLS_FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe",
+             "about:blank"],
+            pass_fds=(to_browser, from_browser), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        os.close(to_browser)
+        os.close(from_browser)
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict] = []
+        self._answered: dict[int, dict] = {}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._send("Browser.close", {})
+        except (OSError, RuntimeError):
+            pass
+        os.close(self._commands)
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        os.close(self._answers)
+        self._profile.cleanup()
+
+    def print_to_pdf(self, urls: list[str]) -> list[bytes]:
+        """The PDFs of a few pages, each in a tab of its own, printed at the same time."""
+        targets = [self.call("Target.createTarget", {"url": "about:blank"})["targetId"] for _ in urls]
+        try:
+            sessions = [self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+                        for target in targets]
+            self._each("Page.enable", [{} for _ in urls], sessions)
+            self._each("Page.navigate", [{"url": url} for url in urls], sessions)
+            for session in sessions:
+                self._wait_for("Page.loadEventFired", session)
+            self._each("Runtime.evaluate", [{"expression": CHARTS_DRAWN, "awaitPromise": True} for _ in urls],
+                       sessions)
+            answers = self._each("Page.printToPDF", [{"preferCSSPageSize": True, "displayHeaderFooter": False,
+                                                      "printBackground": False} for _ in urls], sessions)
+        finally:
+            for target in targets:
+                self.call("Target.closeTarget", {"targetId": target})
+            self._events.clear()
+        return [base64.b64decode(answer["data"]) for answer in answers]
+
+    def call(self, method: str, params: dict, session: str | None = None) -> dict:
+        return self._result(method, self._send(method, params, session))
+
+    def _each(self, method: str, params: list[dict], sessions: list[str]) -> list[dict]:
+        numbers = [self._send(method, one, session) for one, session in zip(params, sessions, strict=True)]
+        return [self._result(method, number) for number in numbers]
+
+    def _result(self, method: str, number: int) -> dict:
+        while number not in self._answered:
+            message = self._receive()
+            if "id" in message:
+                self._answered[message["id"]] = message
+            elif "method" in message:
+                self._events.append(message)
+        message = self._answered.pop(number)
+        if "error" in message:
+            raise RuntimeError(f"Chromium refused {method}: {message['error'].get('message')}")
+        return message.get("result", {})
+
+    def _send(self, method: str, params: dict, session: str | None = None) -> int:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        return self._next_id
+
+    def _wait_for(self, event: str, session: str) -> None:
+        while not any(m.get("method") == event and m.get("sessionId") == session for m in self._events):
+            message = self._receive()
+            if "id" in message:
+                self._answered[message["id"]] = message
+            elif "method" in message:
+                self._events.append(message)
+
+    def _receive(self) -> dict:
+        deadline = time.monotonic() + self.TIMEOUT
+        while b"\0" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self._answers], [], [], remaining)[0]:
+                raise RuntimeError(f"Chromium did not answer within {self.TIMEOUT:.0f} s")
+            chunk = os.read(self._answers, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed its DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
 
 
 def pages_to_check(report: Path) -> list[Path]:

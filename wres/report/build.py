@@ -378,13 +378,9 @@ def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list,
 
 
 def print_board_packs(folder: Path) -> None:
-    """`trusts/<code>.pdf` beside each board pack, printed by Chromium when it is installed (two at a time)."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    """`trusts/<code>.pdf` beside each board pack, printed by Chromium when it is installed."""
     from wres.report import browser
 
     if not browser.available():
         return
-    pages = sorted((folder / "trusts").glob("*.html"))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda page: browser.print_pdf(page, page.with_suffix(".pdf")), pages))
+    browser.print_pdfs([(page, page.with_suffix(".pdf")) for page in sorted((folder / "trusts").glob("*.html"))])
