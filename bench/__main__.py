@@ -33,6 +33,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bench.pattern import pattern_changes, pattern_lines
 from bench.report import (COLUMNS, FLOOR, FULL, MEMORY_NOTE, NO_CHANGE, REVISED, BenchResult, Measurement, loss_lines,
                           rows, to_json, to_markdown)
 
@@ -268,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name, command in steps:
         if name == REVISED:
+            shutil.copytree(run / "published" / str(REVISED_YEAR), run / "before_revision")
             result.context["revised"] = revise_return(raw)
         print(f"measuring {name} ...", flush=True)
         m = measure(name, command, env, logs / f"{name.replace(' ', '_')}.log")
@@ -275,6 +277,11 @@ def main(argv: list[str] | None = None) -> int:
         result.measurements.append(m)
 
     print_table(result)
+    revised_org = re.search(r"\((\w+): ", result.context.get("revised", ""))
+    if revised_org and (run / "published" / str(REVISED_YEAR)).exists():
+        changes = pattern_changes(run / "before_revision", run / "published" / str(REVISED_YEAR), revised_org.group(1))
+        result.context["pattern_after_revision"] = pattern_lines(changes, revised_org.group(1))
+        print("\n".join(result.context["pattern_after_revision"]))
     # What disclosure control cost, from the releases the full refresh wrote (the last run's).
     manifests = {int(m.parent.name): json.loads(m.read_text(encoding="utf-8"))
                  for m in sorted((run / "published").glob("[0-9]*/manifest.json"))}

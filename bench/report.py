@@ -162,11 +162,15 @@ def to_markdown(result: BenchResult) -> str:
     notes = [(m.name, m.note) for m in result.measurements if m.note]
     if notes:
         out += [""] + [f"- {name}: {note}" for name, note in notes]
-    context = {k: v for k, v in result.context.items() if k != "information_loss"}
+    listed = ("information_loss", "pattern_after_revision")
+    context = {k: v for k, v in result.context.items() if k not in listed}
     if context:
         out += ["", "Context: " + "; ".join(f"{k} {v}" for k, v in context.items())]
     if result.context.get("information_loss"):
         out += ["", "What disclosure control cost:", ""] + [f"- {line}" for line in result.context["information_loss"]]
+    if result.context.get("pattern_after_revision"):
+        out += ["", "What the revised return changed:", ""] + [f"- {line}" for line in
+                                                               result.context["pattern_after_revision"]]
     return "\n".join(out) + "\n"
 
 

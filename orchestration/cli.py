@@ -440,16 +440,20 @@ def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], 
     deadline = time.monotonic() + timeout
     stopped = None
     worker.start()
+    # The interrupt is repeated until the worker ends: one that comes before DuckDB has started
+    # the query is lost, and the query would then run on.
     while worker.is_alive():
         try:
             worker.join(0.1)
             if stopped is None and time.monotonic() >= deadline:
                 stopped = f"the query ran longer than {timeout:g} s and was stopped (--timeout sets the limit)"
+            if stopped:
                 con.interrupt()
         except KeyboardInterrupt:
             stopped = "the query was cancelled (Ctrl-C)"
-            con.interrupt()
-            worker.join()
+            while worker.is_alive():
+                con.interrupt()
+                worker.join(0.1)
             console.print(stopped, highlight=False)
             sys.exit(130)
     if stopped:

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from bench.floor import run as run_floor
+from bench.pattern import pattern_changes, pattern_lines
 from bench.report import (FLOOR, FULL, MIB, NO_CHANGE, REVISED, BenchResult, Measurement, goals_for, ratio,
                           rows, to_json, to_markdown)
 from tests.handmade import write_handmade_landing_zone
@@ -125,3 +126,24 @@ def test_information_loss_lines_from_the_release_manifests():
     assert loss_lines({2024: manifest, 2023: {}}) == [
         "WRES 2024: 1,234 cells hidden as secondary (tier 1 4, tier 2 1,200, tier 3 30); headline figures: "
         "region 0 secondary, 100.0% published; trust 4 secondary, 60.0% published"]
+
+
+def test_a_revised_returns_pattern_change_is_counted_in_its_trust_and_areas_and_elsewhere(tmp_path):
+    # Trust A (region R1, ICB I1, Acute) revised its return. Before -> after: A's BME count newly
+    # hidden (own), R1's unchanged, B's (R2, ICB I2, Acute) secondary -> none (elsewhere), the Acute
+    # type's count none -> secondary (own), R2's unchanged.
+    con = duckdb.connect()
+    for name, reasons in (("before", ["NULL", "'count'", "'secondary'", "NULL", "NULL"]),
+                          ("after", ["'count'", "'count'", "NULL", "'secondary'", "NULL"])):
+        (tmp_path / name).mkdir()
+        cells = [("trust", "A"), ("region", "R1"), ("trust", "B"), ("trust_type", "Acute"), ("region", "R2")]
+        values = ", ".join(f"(1, '{level}', '{code}', 'all', 'headcount_bme', {reason})"
+                           for (level, code), reason in zip(cells, reasons))
+        con.execute(f"copy (select * from (values {values}) v(indicator, level, area_code, breakdown, measure, "
+                    f"suppression_reason)) to '{tmp_path / name / 'wres_indicator_summary.parquet'}'")
+    con.execute(f"copy (select * from (values ('A', 'R1', 'I1', 'Acute'), ('B', 'R2', 'I2', 'Acute')) "
+                f"t(org_code, region_code, icb_code, trust_type)) to '{tmp_path / 'after' / 'trusts.parquet'}'")
+    changes = pattern_changes(tmp_path / "before", tmp_path / "after", "A")
+    assert changes == {"elsewhere": (1, 2), "the revising trust and its areas": (2, 3)}
+    assert pattern_lines(changes, "A") == ["suppression pattern after A's revised return: elsewhere 1 of 2 cells "
+                                           "changed; the revising trust and its areas 2 of 3 cells changed"]

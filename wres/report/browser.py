@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--allow-file-access-from-files",
@@ -77,38 +78,29 @@ def check_page(page: Path, screenshot: Path | None = None) -> list[str]:
 
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-# Run axe on the page once its scripts drew the charts; the serious and critical violations are
-# written into the page, which Chromium's --dump-dom prints.
-AXE_PROBE = """<script src="{axe}"></script>
-<script>
-window.addEventListener("load", () => setTimeout(() => axe.run(document, {{resultTypes: ["violations"]}})
-  .then(r => {{
-    const found = r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
-      .map(v => ({{id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}}));
-    const out = document.createElement("pre"); out.id = "axe-result"; out.textContent = JSON.stringify(found);
-    document.body.appendChild(out);
-  }}), 500));
-</script>"""
+# The serious and critical violations axe-core finds once the page's scripts drew its charts, as JSON.
+AXE_RUN = """axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))"""
 
 
 def accessibility(page: Path) -> list[str]:
     """Serious and critical axe-core violations of a page, as problems. The page is read through a copy
-    beside it (so its relative links resolve) with axe added; the copy is removed after."""
+    beside it (so its relative links resolve) with axe added; the copy is removed after. Run over
+    DevTools and awaited: axe's own timers would outlast a virtual-time budget."""
     probe = page.with_name(f".axe-{page.name}")
     html = page.read_text(encoding="utf-8")
-    probe.write_text(html.replace("</body>", AXE_PROBE.format(axe=AXE.resolve().as_uri()) + "</body>", 1),
+    probe.write_text(html.replace("</body>", f'<script src="{AXE.resolve().as_uri()}"></script></body>', 1),
                      encoding="utf-8")
     try:
-        dom = _run(["--dump-dom", probe.resolve().as_uri()]).stdout
+        with DevTools() as browser:
+            found = browser.evaluate(probe.resolve().as_uri(), AXE_RUN)
+    except RuntimeError as error:
+        return [f"{page.name}: axe-core did not run ({error})"]
     finally:
         probe.unlink(missing_ok=True)
-    found = re.search(r'<pre id="axe-result">(.*?)</pre>', dom, flags=re.S)
-    if found is None:
-        return [f"{page.name}: axe-core did not run"]
-    from html import unescape
-
     return [f"{page.name}: accessibility ({v['impact']}): {v['id']}: {v['help']} ({'; '.join(v['nodes'])})"
-            for v in json.loads(unescape(found.group(1)))]
+            for v in json.loads(found)]
 
 
 def print_pdf(page: Path, pdf: Path) -> None:
@@ -216,6 +208,23 @@ class DevTools:
 
     def print_to_pdf(self, urls: list[str]) -> list[bytes]:
         """The PDFs of a few pages, each in a tab of its own, printed at the same time."""
+        with self._opened(urls) as sessions:
+            answers = self._each("Page.printToPDF", [{"preferCSSPageSize": True, "displayHeaderFooter": False,
+                                                      "printBackground": False} for _ in urls], sessions)
+        return [base64.b64decode(answer["data"]) for answer in answers]
+
+    def evaluate(self, url: str, expression: str):
+        """The value of a script (a promise is awaited) run in the page once its charts are drawn."""
+        with self._opened([url]) as (session,):
+            answer = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": True,
+                                                    "returnByValue": True}, session)
+        if "exceptionDetails" in answer:
+            raise RuntimeError(answer["exceptionDetails"].get("exception", {}).get("description", "script error"))
+        return answer["result"].get("value")
+
+    @contextmanager
+    def _opened(self, urls: list[str]):
+        """Sessions on tabs of their own, each with its page loaded and its charts drawn."""
         targets = [self.call("Target.createTarget", {"url": "about:blank"})["targetId"] for _ in urls]
         try:
             sessions = [self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
@@ -226,13 +235,11 @@ class DevTools:
                 self._wait_for("Page.loadEventFired", session)
             self._each("Runtime.evaluate", [{"expression": CHARTS_DRAWN, "awaitPromise": True} for _ in urls],
                        sessions)
-            answers = self._each("Page.printToPDF", [{"preferCSSPageSize": True, "displayHeaderFooter": False,
-                                                      "printBackground": False} for _ in urls], sessions)
+            yield sessions
         finally:
             for target in targets:
                 self.call("Target.closeTarget", {"targetId": target})
             self._events.clear()
-        return [base64.b64decode(answer["data"]) for answer in answers]
 
     def call(self, method: str, params: dict, session: str | None = None) -> dict:
         return self._result(method, self._send(method, params, session))
