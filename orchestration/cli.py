@@ -428,6 +428,10 @@ def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], 
 
     outcome: dict = {}
 
+    # The worker says it is done by an event: Thread.is_alive() can read False after a join that
+    # Ctrl-C interrupted, while the worker still holds the connection.
+    done = threading.Event()
+
     def work() -> None:
         try:
             cursor = con.execute(sql)
@@ -435,25 +439,26 @@ def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], 
             outcome["rows"] = cursor.fetchmany(limit) if cursor.description else []
         except BaseException as exc:  # handed to the main thread, which reports it
             outcome["error"] = exc
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name="wres-query", daemon=True)
     deadline = time.monotonic() + timeout
     stopped = None
     worker.start()
-    # The interrupt is repeated until the worker ends: one that comes before DuckDB has started
+    # The interrupt is repeated until the worker is done: one that comes before DuckDB has started
     # the query is lost, and the query would then run on.
-    while worker.is_alive():
+    while not done.is_set():
         try:
-            worker.join(0.1)
+            done.wait(0.1)
             if stopped is None and time.monotonic() >= deadline:
                 stopped = f"the query ran longer than {timeout:g} s and was stopped (--timeout sets the limit)"
-            if stopped:
+            if stopped and not done.is_set():
                 con.interrupt()
         except KeyboardInterrupt:
             stopped = "the query was cancelled (Ctrl-C)"
-            while worker.is_alive():
+            while not done.wait(0.1):
                 con.interrupt()
-                worker.join(0.1)
             console.print(stopped, highlight=False)
             sys.exit(130)
     if stopped:
