@@ -185,3 +185,34 @@ def test_a_disparity_ratio_survives_when_the_move_stays_in_one_band_group(with_b
     else:
         moved_trusts = {a for a, _, m in hidden(result, "secondary") if m.startswith("headcount_")}
         assert ratios_hidden == moved_trusts | {"A"}
+
+
+@pytest.mark.parametrize("ratios_published_before", [False, True])
+def test_a_ratio_the_previous_release_published_is_never_changed_by_a_move(ratios_published_before):
+    # Only Band 5 (lower) and Band 6 (middle): every move of A's Band 5 BME count of 3 changes the
+    # lower or middle white or BME sum of each trust it moves. With nothing published before, the
+    # move hides those trusts' ratios. When a revised return is republished, the previous release
+    # published the ratios and a reader keeps them: hiding them now breaks nothing, so no move may
+    # change them, and the count is left uncertified (the gate's warning) rather than given a move
+    # the audit would find invalid.
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 5": (40, 3, 10), "G|Band 6": (20, 9, 5)},
+        "B": {"G|Band 5": (50, 30, 10), "G|Band 6": (25, 10, 6)},
+        "C": {"G|Band 5": (45, 35, 9), "G|Band 6": (30, 12, 7)},
+        "D": {"G|Band 5": (80, 50, 20), "G|Band 6": (80, 50, 20)},
+    })
+    ratios = disparity_rows(zone)
+    measures = pd.concat([zone.measures(), ratios], ignore_index=True)
+    previous = ratios[["wres_year", "indicator", "level", "area_code", "breakdown", "measure", "value"]]
+    result = apply_secondary_suppression(measures, zone.areas(), previous if ratios_published_before else None,
+                                         band_levels={"G|Band 5": "lower", "G|Band 6": "middle"})
+    target = result[(result["area_code"] == "A") & (result["breakdown"] == "G|Band 5")
+                    & (result["measure"] == "headcount_bme")]
+    certificate = target["protection_certificate"].item()
+    ratios_hidden = {a for a, _, m in hidden(result, "secondary") if m.startswith("disparity_")}
+    if ratios_published_before:
+        assert certificate is None or pd.isna(certificate)
+    else:
+        moved = {cell[2] for move in json.loads(certificate)["moves"] for cell in move if cell[1] == "trust"}
+        assert "A" in moved and len(moved) == 2
+        assert moved <= ratios_hidden

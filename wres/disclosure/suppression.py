@@ -294,10 +294,10 @@ def _matrices(n: int, options: list[list[tuple[int, int]]]) -> dict[int, np.ndar
     return out
 
 
-def _moves_band_group_sums(option: list[tuple[int, int]], names: list[str], band_levels: dict[str, str],
-                           ratio_groups: set[str]) -> bool:
-    """Whether a breakdown move changes the white or BME sum of a band group of a staff group that
-    has race disparity ratios (then publishing the ratios would break the move)."""
+def _band_groups_moved(option: list[tuple[int, int]], names: list[str], band_levels: dict[str, str],
+                       ratio_groups: set[str]) -> set[str]:
+    """The staff groups with race disparity ratios whose band group's white or BME sum a breakdown
+    move changes (then publishing their ratios would break the move)."""
     delta: dict[tuple[str, str], int] = {}
     for i, sign in option:
         if i < 0:
@@ -307,7 +307,22 @@ def _moves_band_group_sums(option: list[tuple[int, int]], names: list[str], band
         level = band_levels.get(name)
         if group in ratio_groups and level in BAND_LEVELS:
             delta[(group, level)] = delta.get((group, level), 0) + sign
-    return any(delta.values())
+    return {group for (group, _), d in delta.items() if d}
+
+
+def _ratio_costs(a_options: np.ndarray, b_surcharge: np.ndarray, b_groups: np.ndarray,
+                 fixed: np.ndarray) -> np.ndarray:
+    """(area options x breakdown options): what a move costs in disparity ratios: a tier-1 figure for
+    each area it moves where it changes band-group sums, and BLOCKED where one of those areas' ratios
+    is one a reader already has (published before, so hiding it now would not break the move)."""
+    cost = (a_options >= 0).sum(axis=1).astype(float)[:, None] * b_surcharge[None, :]
+    if fixed.any():
+        by_area = (fixed.astype(float) @ b_groups.T.astype(float)) > 0    # (areas, breakdown options)
+        hit = np.zeros(cost.shape, dtype=bool)
+        for column in a_options.T:
+            hit |= (column >= 0)[:, None] & by_area[column.clip(min=0)]
+        cost = np.where(hit, cost + float(BLOCKED), cost)
+    return cost
 
 
 def _signed_slabs(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: dict) -> dict[int, np.ndarray]:
@@ -358,6 +373,14 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
     withheld = present & table.withheld[grid.clip(min=0)]
     ratios = year_rows[(year_rows["indicator"] == 1) & year_rows["measure"].str.startswith("disparity_")]
     ratio_groups = set(ratios["breakdown"]) if band_levels else set()
+    group_index = {g: i for i, g in enumerate(sorted(ratio_groups))}
+    # The ratios a reader already has: a move may not change their band-group sums.
+    known_ratios = ratios[ratios["breakdown"].isin(group_index)
+                          & table.known[ratios.index] & ~table.hidden[ratios.index]]
+    fixed = np.zeros((areas.size, max(len(group_index), 1)), dtype=bool)
+    for level, area_code, group in zip(known_ratios["level"], known_ratios["area_code"], known_ratios["breakdown"]):
+        if (level, area_code) in areas.index:
+            fixed[areas.index[(level, area_code)], group_index[group]] = True
     part_options = {q: _part_options(q) for q in range(len(PARTS))}
     part_matrices = {q: _matrices(len(PARTS), part_options[q]) for q in range(len(PARTS))}
     # Part options that move the white or BME count (a total moved with the unknown count does not).
@@ -382,18 +405,21 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         least = bounds(target_values[k], threshold)
         if b0 not in breakdown_cache:
             options = _breakdown_options(names[b0], names)
-            surcharge = np.array([TIER_WEIGHT[1] if _moves_band_group_sums(o, names, band_levels or {}, ratio_groups)
-                                  else 0 for o in options], dtype=float)
-            breakdown_cache[b0] = (options, _matrices(len(names), options), surcharge)
-        b_options, b_matrices, b_surcharge = breakdown_cache[b0]
+            moved = [_band_groups_moved(o, names, band_levels or {}, ratio_groups) for o in options]
+            surcharge = np.array([TIER_WEIGHT[1] if m else 0 for m in moved], dtype=float)
+            groups = np.zeros((len(options), fixed.shape[1]), dtype=bool)
+            for o, m in enumerate(moved):
+                groups[o, [group_index[g] for g in m]] = True
+            breakdown_cache[b0] = (options, _matrices(len(names), options), surcharge, groups)
+        b_options, b_matrices, b_surcharge, b_groups = breakdown_cache[b0]
         if a0 not in area_cache:
             options = areas.options(a0)
             signs = area_signs(options.shape[1])
-            area_cache[a0] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)},
-                              (options >= 0).sum(axis=1).astype(float))
-        a_options, a_matrices, a_count = area_cache[a0]
+            area_cache[a0] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)})
+        a_options, a_matrices = area_cache[a0]
         if not len(b_options) or not len(a_options):
             continue
+        ratio_cost = _ratio_costs(a_options, b_surcharge, b_groups, fixed)
         p_matrices = part_matrices[p0]
         if slab_of != (b0, p0, target_values[k]):
             usable = {s: np.where(values >= least[s], cost, float(BLOCKED)) for s in (1, -1)}
@@ -403,14 +429,14 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
         totals = totals.reshape(len(a_options), len(b_options), -1)
         # A move that changes band-group sums hides the disparity ratios of every area it moves.
-        totals = totals + a_count[:, None, None] * np.outer(b_surcharge, part_moves_groups[p0])[None, :, :]
+        totals = totals + ratio_cost[:, :, None] * part_moves_groups[p0][None, None, :]
         if withheld[a0, b0, p0]:
             # A withheld trust's cells protect no one else, but its own sensitive cell moves with them.
             mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= least[s]), 0.0, float(BLOCKED)) for s in (1, -1)}
             totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - slabs[1][a0])[None, :, :]
         ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
         certified = totals[ia, ib, ip] < BLOCKED
-        dims = ((a_options, a_matrices, a_count), (b_options, b_matrices, b_surcharge),
+        dims = ((a_options, a_matrices, ratio_cost), (b_options, b_matrices),
                 (part_options[p0], p_matrices, part_moves_groups[p0]))
         if TIER_WEIGHT[1] <= totals[ia, ib, ip] < BLOCKED:
             # The one move would cost a headline figure (a disparity ratio, say): several moves that
@@ -424,7 +450,7 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             hidden_rows = None
             if p0 == PARTS.index("total"):
                 hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
-                                              a_matrices, b_options, b_matrices, b_surcharge, a_count)
+                                              a_matrices, b_options, b_matrices, ratio_cost)
             if hidden_rows is None:
                 hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims)
             if hidden_rows is not None:
@@ -521,14 +547,14 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
     least 1) below `ceiling`, tried in order of cost. Records the certificate; returns the rows it
     hides, or None when they cannot do it."""
     a0, b0, p0 = target
-    a_options, a_matrices, a_count = area_dim
-    b_options, b_matrices, b_surcharge = breakdown_dim
+    a_options, a_matrices, ratio_cost = area_dim
+    b_options, b_matrices = breakdown_dim
     p_options, p_matrices, p_groups = part_dim
     usable = np.where(values >= 1, cost, float(BLOCKED))
     slabs = _signed_slabs({1: usable, -1: usable}, b_matrices, p_matrices)
     totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
     totals = totals.reshape(len(a_options), len(b_options), -1)
-    totals = totals + a_count[:, None, None] * np.outer(b_surcharge, p_groups)[None, :, :]
+    totals = totals + ratio_cost[:, :, None] * p_groups[None, None, :]
     if withheld[a0, b0, p0]:
         mine = np.where(values[a0] >= 1, 0.0, float(BLOCKED))
         totals = totals + (_one_area_slab({1: mine, -1: mine}, b_matrices, p_matrices, 1) - slabs[1][a0])[None]
@@ -588,7 +614,7 @@ def _padded(options: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarra
 
 
 def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
-                    a_options, a_matrices, b_options, b_matrices, b_surcharge, a_count) -> list[int] | None:
+                    a_options, a_matrices, b_options, b_matrices, ratio_cost) -> list[int] | None:
     """A small total whose parts are each smaller than it (3 white and 2 BME make 5) cannot go down
     to 0 along one move: the part moved with it would go negative first. Down, it goes with each
     part p along that part's move (the total and p together, over one area and breakdown option)
@@ -615,7 +641,7 @@ def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld
         for sa in (1, -1):
             x = sum(by_sign[sa * sb] @ b_matrices[sb].T for sb in (1, -1))
             totals = totals + a_matrices[sa] @ np.vstack([x, np.zeros((1, x.shape[1]))])
-        totals = totals + np.outer(a_count, b_surcharge) * any(PARTS[p] in ("white", "bme") for p in moved)
+        totals = totals + ratio_cost * any(PARTS[p] in ("white", "bme") for p in moved)
         ia, ib = np.unravel_index(int(np.argmin(totals)), totals.shape)
         if totals[ia, ib] < BLOCKED and (best is None or totals[ia, ib] < best[0]):
             best = (totals[ia, ib], q, ia, ib, moved)
