@@ -454,13 +454,10 @@ def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], 
             if stopped is None and time.monotonic() >= deadline:
                 stopped = f"the query ran longer than {timeout:g} s and was stopped (--timeout sets the limit)"
             if stopped and not done.is_set():
-                con.interrupt()
+                _interrupt(con)
         except KeyboardInterrupt:
-            stopped = "the query was cancelled (Ctrl-C)"
-            while not done.wait(0.1):
-                con.interrupt()
-            console.print(stopped, highlight=False)
-            sys.exit(130)
+            console.print("the query was cancelled (Ctrl-C)", highlight=False)
+            _stop_then_exit(con, done)
     if stopped:
         raise click.ClickException(stopped)
     error = outcome.get("error")
@@ -469,6 +466,33 @@ def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], 
     if error is not None:
         raise error
     return outcome["columns"], outcome["rows"]
+
+
+def _stop_then_exit(con, done, grace: float = 10.0) -> None:
+    """Exit 130 once DuckDB has stopped the query. Should it not stop within `grace` seconds, exit
+    at once: the connection is read-only, and closing it (or Python's own exit) would wait for a
+    query that may run for hours."""
+    import os
+
+    give_up = time.monotonic() + grace
+    while not done.wait(0.1):
+        _interrupt(con)
+        if time.monotonic() > give_up:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
+    sys.exit(130)
+
+
+def _interrupt(con) -> None:
+    """Ask DuckDB to stop the running query; a refusal (the connection busy in the worker) is
+    retried by the caller's next round."""
+    import duckdb
+
+    try:
+        con.interrupt()
+    except duckdb.Error:
+        pass
 
 
 def _lines(exc: Exception) -> str:
