@@ -384,11 +384,12 @@ QUERY_CELL_LIMIT = 1000  # characters of one cell shown by `wres query`
 def query(ctx, sql, limit, timeout) -> None:
     """Run one read-only SQL query against the warehouse's snapshot and print the result.
 
-    Bounded: the configuration's [duckdb] memory_limit, a timeout (--timeout), and Ctrl-C cancels it."""
+    Bounded: the configuration's [duckdb] memory_limit, a timeout (--timeout), and Ctrl-C cancels it
+    (wres.query runs it in a process of its own)."""
     import duckdb
 
+    from wres import query as bounded
     from wres.runlock import reader_path
-    from wres.warehouse import reader
 
     s = _settings(ctx)
     try:
@@ -404,95 +405,21 @@ def query(ctx, sql, limit, timeout) -> None:
     source = reader_path(s.warehouse)
     if not source.exists():
         raise click.ClickException(f"no warehouse at {s.warehouse}; run `wres refresh` first")
-    # The readers' snapshot (a refresh never waits for it), read-only, and no file access beyond
-    # it: no COPY ... TO, no ATTACH, no read_csv of other files; the memory limit of every warehouse
-    # connection; and neither can be changed back from the query.
-    with reader(s, config={"enable_external_access": False, "lock_configuration": True}) as con:
-        columns, rows = _run_bounded(con, sql, limit, timeout)
+    try:
+        result = bounded.run(s, sql, limit, timeout)
+    except KeyboardInterrupt:
+        console.print("the query was cancelled (Ctrl-C)", highlight=False)
+        sys.exit(130)
+    except (bounded.QueryFailed, bounded.QueryTimedOut) as exc:
+        raise click.ClickException(_lines(exc)) from None
     # Values are shown as plain text: a cell holding "[/]" or "[bold]" is data, not markup, and a
     # control character (an escape sequence, a newline) is shown escaped, never sent to the terminal.
     table = Table()
-    for column in columns:
+    for column in result.columns:
         table.add_column(Text(printable(column, QUERY_CELL_LIMIT)))
-    for row in rows:
+    for row in result.rows:
         table.add_row(*(Text("" if v is None else printable(v, QUERY_CELL_LIMIT)) for v in row))
     stdout.print(table)
-
-
-def _run_bounded(con, sql: str, limit: int, timeout: float) -> tuple[list[str], list[tuple]]:
-    """Run `sql` in a worker thread, so that the main thread can stop it with DuckDB's interrupt
-    when the timeout passes or Ctrl-C arrives (DuckDB does not see the signal while it computes)."""
-    import threading
-
-    import duckdb
-
-    outcome: dict = {}
-
-    # The worker says it is done by an event: Thread.is_alive() can read False after a join that
-    # Ctrl-C interrupted, while the worker still holds the connection.
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            cursor = con.execute(sql)
-            outcome["columns"] = [d[0] for d in cursor.description or []]
-            outcome["rows"] = cursor.fetchmany(limit) if cursor.description else []
-        except BaseException as exc:  # handed to the main thread, which reports it
-            outcome["error"] = exc
-        finally:
-            done.set()
-
-    worker = threading.Thread(target=work, name="wres-query", daemon=True)
-    deadline = time.monotonic() + timeout
-    stopped = None
-    worker.start()
-    # The interrupt is repeated until the worker is done: one that comes before DuckDB has started
-    # the query is lost, and the query would then run on.
-    while not done.is_set():
-        try:
-            done.wait(0.1)
-            if stopped is None and time.monotonic() >= deadline:
-                stopped = f"the query ran longer than {timeout:g} s and was stopped (--timeout sets the limit)"
-            if stopped and not done.is_set():
-                _interrupt(con)
-        except KeyboardInterrupt:
-            console.print("the query was cancelled (Ctrl-C)", highlight=False)
-            _stop_then_exit(con, done)
-    if stopped:
-        raise click.ClickException(stopped)
-    error = outcome.get("error")
-    if isinstance(error, duckdb.Error):
-        raise click.ClickException(_lines(error))
-    if error is not None:
-        raise error
-    return outcome["columns"], outcome["rows"]
-
-
-def _stop_then_exit(con, done, grace: float = 10.0) -> None:
-    """Exit 130 once DuckDB has stopped the query. Should it not stop within `grace` seconds, exit
-    at once: the connection is read-only, and closing it (or Python's own exit) would wait for a
-    query that may run for hours."""
-    import os
-
-    give_up = time.monotonic() + grace
-    while not done.wait(0.1):
-        _interrupt(con)
-        if time.monotonic() > give_up:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(130)
-    sys.exit(130)
-
-
-def _interrupt(con) -> None:
-    """Ask DuckDB to stop the running query; a refusal (the connection busy in the worker) is
-    retried by the caller's next round."""
-    import duckdb
-
-    try:
-        con.interrupt()
-    except duckdb.Error:
-        pass
 
 
 def _lines(exc: Exception) -> str:

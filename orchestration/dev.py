@@ -16,8 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from wres.child import die_with_parent
+
 GRACE_SECONDS = 5
-PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -39,9 +40,9 @@ def _signal_group(pgid: int, signum: int) -> None:
 
 
 def main(argv: list[str]) -> int:
+    die_with_parent(signal.SIGTERM)  # `make` killed: this process is told
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)  # `make` killed: this process is told
         # The processes of dagster dev whose parent dies first are handed to this one, which waits for
         # every one of them before it exits: nothing outlives `make dagster`.
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)

@@ -2,19 +2,17 @@
 
 dagster-dbt starts dbt as a child process. If the refresh is killed (even by SIGKILL) an
 orphaned `dbt build` would go on holding the warehouse, and the next refresh would fail at
-once. Linux's parent-death signal, set here before exec'ing dbt, kills dbt with its parent.
-Kept free of heavy imports: it runs before every dbt command.
+once. Linux's parent-death signal, set here before exec'ing dbt (wres.child), kills dbt with
+its parent. Kept free of heavy imports: it runs before every dbt command.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import sys
 from pathlib import Path
 
-PR_SET_PDEATHSIG = 1
+from wres.child import die_with_parent
 
 
 def real_dbt() -> str:
@@ -35,11 +33,8 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:
         print_version()
         return
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() == 1:  # the parent died before the signal was armed
-            sys.exit(1)
+    if not die_with_parent():
+        sys.exit(1)
     dbt = real_dbt()
     os.execvp(dbt, [dbt, *sys.argv[1:]])
 
