@@ -9,6 +9,7 @@ is blocked, and that nothing in the landing zone or the releases changed.
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 import signal
@@ -399,3 +400,54 @@ def test_a_removed_survey_is_a_change_and_the_incremental_build_equals_the_full_
     assert builds["incremental"].keys() == builds["full"].keys()
     for table in builds["full"]:
         assert builds["incremental"][table] == builds["full"][table], table
+    # The two releases of 2018 agree too, table for table (the manifest, the gate's report and the
+    # changes since the release before hold provenance: load ids and times).
+    tables = {how: {p.relative_to(tmp_path / how / "published" / "2018"): p.read_bytes()
+                    for p in (tmp_path / how / "published" / "2018").rglob("*.*")
+                    if p.suffix in (".parquet", ".csv", ".xlsx") and p.name != "CHANGES.csv"}
+              for how in builds}
+    assert tables["incremental"] and tables["incremental"].keys() == tables["full"].keys()
+    for name, content in tables["full"].items():
+        assert tables["incremental"][name] == content, name
+
+
+def test_a_release_without_its_survey_says_so_wherever_indicators_5_to_8_would_be(refreshed, tmp_path, monkeypatch):
+    """The methodology lets a year go without its staff survey: WRES 2018 is published without indicators
+    5-8, and its manifest, gate report, methodology page, England, region and trust pages say why, first."""
+    from tests.conftest import copy_of
+
+    settings = copy_of(refreshed, tmp_path / "zone")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "zone" / "dagster"))
+    shutil.rmtree(settings.raw_dir / "staff_survey" / "2017")
+    code, output, _ = run(settings, "refresh")
+    assert code == 0, output
+    why = ("The landing zone held no NHS Staff Survey 2017 (staff_survey/2017/), so this release has no "
+           "staff-survey indicators (5-8) for WRES 2018.")
+    release = settings.publish_dir / "2018"
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["absent_indicators"] == [{"indicators": [5, 6, 7, 8], "why": why}]
+    assert why in (release / "data_quality.html").read_text(encoding="utf-8")
+    report = release / "report"
+    for page in ("index.html", "methodology.html", "survey.html", "distributions.html", "regions/Y56.html",
+                 "trusts/RBB.html"):
+        text = (report / page).read_text(encoding="utf-8")
+        assert text.index("<main>") < text.index(why) < text.index("<h1"), page  # first thing on the page
+    assert why not in (report / "model-employer.html").read_text(encoding="utf-8")  # no survey indicator there
+    pack = (report / "trusts" / "RBB.html").read_text(encoding="utf-8")
+    assert "the 2018 figure is not in this release: no staff survey." in pack
+    # The hand-made zone never had WRES 2017's survey (2016's): its release says so the same way.
+    assert json.loads((settings.publish_dir / "2017" / "manifest.json").read_text(encoding="utf-8"))[
+        "absent_indicators"][0]["why"].startswith("The landing zone held no NHS Staff Survey 2016 (staff_survey/2016/)")
+
+
+def test_workforce_statistics_missing_where_indicator_1_comes_from_them_block_the_year(zone):
+    """Before WRES 2018 the returns carry no workforce section: indicator 1 of 2017 comes from the workforce
+    statistics only, so a 2017 without them is blocked by name, and its release is kept."""
+    shutil.rmtree(zone.raw_dir / "workforce_statistics" / "2017")
+    releases_before = {year: digests(zone.publish_dir / year) for year in ("2017", "2018")}
+    code, output = cli(zone, "refresh")
+    assert code == 1, output
+    assert "FAILED ingest WRES 2017" in output and "Traceback" not in output
+    assert ("workforce_statistics/2017: no workforce statistics (*.csv); indicator 1 of WRES 2017 comes from them "
+            "(the returns' workforce section starts in WRES 2018)") in output
+    assert {year: digests(zone.publish_dir / year) for year in ("2017", "2018")} == releases_before

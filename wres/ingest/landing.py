@@ -125,6 +125,12 @@ def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:
                 found.problems.append(f"{dcf}: no '{section}' section files ({section}__<submission_id>.csv); "
                                       f"the WRES {wres_year} return needs sections {', '.join(expected)}")
 
+    if wres_year < settings.years.dcf_workforce_from and not any(
+            f.contract is c.WORKFORCE_STATISTICS for f in found.files):
+        found.problems.append(f"{workforce}: no workforce statistics (*.csv); indicator 1 of WRES {wres_year} comes "
+                              f"from them (the returns' workforce section starts in WRES "
+                              f"{settings.years.dcf_workforce_from})")
+
     survey = raw_dir / "staff_survey" / str(survey_year)
     if survey.is_dir():
         for path in _entries(survey, raw_dir, found):
@@ -149,6 +155,26 @@ def _entries(folder: Path, raw_dir: Path, found: YearFiles) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+@dataclass(frozen=True)
+class SourceGap:
+    """Indicators a release goes without because a source the methodology lets a year lack was not loaded."""
+    indicators: tuple[int, ...]
+    reason: str     # in place of a value: "not in this release: ..."
+    sentence: str   # for the manifest, the gate's report and every page that would show the indicators
+
+
+def source_gaps(inputs: list[dict], wres_year: int, settings: Settings) -> list[SourceGap]:
+    """The gaps of a year's release, from the files it was loaded from (`release_inputs`). Only the staff
+    survey may be missing: the returns' sections, and the workforce statistics before the returns carry
+    a workforce section, block the year when missing (`year_files`)."""
+    if any(i["source"] == c.STAFF_SURVEY.source for i in inputs):
+        return []
+    survey_year = wres_year - settings.years.survey_lag
+    return [SourceGap((5, 6, 7, 8), "not in this release: no staff survey",
+                      f"The landing zone held no NHS Staff Survey {survey_year} (staff_survey/{survey_year}/), so "
+                      f"this release has no staff-survey indicators (5-8) for WRES {wres_year}.")]
 
 
 SOURCE_FOLDERS = ("workforce_statistics", "dcf", "staff_survey")

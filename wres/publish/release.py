@@ -20,6 +20,7 @@ import duckdb
 from wres.config import PROJECT_ROOT
 from wres.disclosure.loss import release_information_loss
 from wres.freshness import config_fingerprint, inputs_in_manifest, release_fingerprint
+from wres.ingest.landing import source_gaps
 from wres.ingest.load import release_inputs, sha256
 from wres.publish.contents import RELEASE_TABLES, csv_safe_query, publication_query
 from wres.publish.changes import write_changes
@@ -206,11 +207,13 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
         version = code_version()
         changes = write_changes(release.folder, release.staging, inputs)
         notice = settings.protection_notice()
-        report = render(gate, counts, inputs, version, changes=changes, notice=notice)
+        gaps = source_gaps(inputs, wres_year, settings)
+        sentences = [gap.sentence for gap in gaps]
+        report = render(gate, counts, inputs, version, changes=changes, notice=notice, gaps=sentences)
         reports = Path(settings.publish_dir) / "gate_reports" / str(wres_year)
         reports.mkdir(parents=True, exist_ok=True)
         (reports / "data_quality.html").write_text(render(gate, counts, inputs, version, published=False,
-                                                          changes=changes, notice=notice),
+                                                          changes=changes, notice=notice, gaps=sentences),
                                                    encoding="utf-8")
         (reports / "checks.json").write_text(json.dumps({**({"protection_notice": notice} if notice else {}),
                                                          "wres_year": wres_year, "passed": gate.passed,
@@ -219,7 +222,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
             raise GateFailed(gate, reports / "data_quality.html")
         # The report is built from the staged, disclosure-controlled files only, and swapped in with them.
         build_report(release.staging, con, wres_year, gate.warnings, settings.thresholds,
-                     protection_notice=notice)
+                     protection_notice=notice, gaps=gaps)
     except BaseException:
         discard(release)
         raise
@@ -229,6 +232,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
                                           "content": settings.config_file.read_text(encoding="utf-8")},
                         "fingerprint": release_fingerprint(inputs_in_manifest(con), wres_year, settings),
                         "gate": {"passed": True, "blocking_failures": 0, "warnings": len(gate.warnings)},
+                        "absent_indicators": [{"indicators": list(gap.indicators), "why": gap.sentence}
+                                              for gap in gaps],
                         "checks": gate.as_dicts(), "suppression": counts,
                         "information_loss": release_information_loss(release.staging), "report": "report/index.html",
                         "changes": changes},

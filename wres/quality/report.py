@@ -19,9 +19,11 @@ code { font-size: 0.9em; }
 
 
 def render(gate: GateResult, suppression_counts: dict[str, int] | None = None, inputs: list[dict] | None = None,
-           code_version: str = "", published: bool = True, changes: dict | None = None, notice: str = "") -> str:
+           code_version: str = "", published: bool = True, changes: dict | None = None, notice: str = "",
+           gaps: list[str] | None = None) -> str:
     """The page; `published=False` for a passing gate whose release is not yet swapped into place; a
-    `notice` (disclosure control weaker than the methodology) comes first, above the verdict."""
+    `notice` (disclosure control weaker than the methodology) comes first, above the verdict, then the
+    `gaps` (indicators the release goes without because a source was missing)."""
     if not gate.passed:
         verdict = "<span class='failed'>FAILED: not published; the previous release stays in place</span>"
     elif published:
@@ -48,6 +50,7 @@ def render(gate: GateResult, suppression_counts: dict[str, int] | None = None, i
 <style>{_STYLE}</style></head><body>
 <h1>WRES {gate.wres_year}: data-quality report</h1>
 {f"<p class='verdict failed' role='alert'>{html.escape(notice)}</p>" if notice else ""}
+{"".join(f"<p class='verdict' role='note'>{html.escape(gap)}</p>" for gap in gaps or [])}
 <p class="verdict">{verdict}</p>
 <p>{len(gate.checks)} checks: {sum(c.success for c in gate.checks)} passed, {len(gate.failures)} blocking failures,
 {len(gate.warnings)} warnings. Generated {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}

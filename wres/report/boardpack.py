@@ -84,7 +84,9 @@ class PackSection:
 class History:
     """Every published value (breakdown 'all') by (year, level, area, indicator, measure)."""
 
-    def __init__(self, summary: pd.DataFrame):
+    def __init__(self, summary: pd.DataFrame, absent: dict[tuple[int, int], str] | None = None):
+        """`absent`: why an indicator of a year has no value, by (year, indicator) (a source gap)."""
+        self.absent = absent or {}
         rows = summary[summary["breakdown"] == "all"]
         keys = zip(*(rows[c].tolist() for c in ("wres_year", "level", "area_code", "indicator", "measure")))
         cells = zip(rows["value"].tolist(), rows["suppressed"].tolist(), rows["suppression_reason"].tolist(),
@@ -96,7 +98,8 @@ class History:
         self.years = sorted({k[0] for k in self.cells})
 
     def get(self, year, level, area, indicator, measure) -> Cell:
-        return self.cells.get((year, level, area, indicator, measure), Cell(None, "not reported"))
+        return self.cells.get((year, level, area, indicator, measure),
+                              Cell(None, self.absent.get((year, indicator), "not reported")))
 
 
 def formatted(value: float | None, measure: str, signed: bool = False) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import jinja2
 import pandas as pd
@@ -21,6 +22,7 @@ import vl_convert
 
 from wres import vocabulary
 from wres.disclosure.loss import information_loss
+from wres.ingest.landing import SourceGap
 from wres.report import charts
 from wres.report.boardpack import Area, BoardPack, History
 from wres.report.comparators import Comparators, benchmark
@@ -40,6 +42,9 @@ AXIS_TITLES = {1: "% BME of the workforce", 2: "relative likelihood", 3: "relati
                8: "% of BME staff", 9: "BME % of board minus BME % of workforce (points)"}
 # The pages whose charts the reader's browser draws with the bundled Vega (the rest are inline SVG).
 BROWSER_CHARTS = ("region.html", "trust.html", "distributions.html")
+# The pages that show the survey indicators: a release without them says so at the top of each.
+SHOWS_EVERY_INDICATOR = ("england.html", "region.html", "trust.html", "distributions.html", "survey.html",
+                         "methodology.html")
 TABLE_MEASURES = {
     1: ["headcount_total", "pct_white", "pct_bme", "pct_unknown", "declaration_rate"],
     2: ["rate_white", "rate_bme", "relative_likelihood", "ci_lower", "ci_upper"],
@@ -73,7 +78,7 @@ def _rows_by_key(frame: pd.DataFrame) -> dict[tuple, dict]:
 
 class Report:
     def __init__(self, releases: Releases, gate_warnings: list[str], four_fifths: tuple[float, float],
-                 protection_notice: str = ""):
+                 protection_notice: str = "", gaps: Sequence[SourceGap] = ()):
         self.r = releases
         self.year = releases.wres_year
         self.summary = releases.summary
@@ -81,6 +86,7 @@ class Report:
         self.warnings = gate_warnings
         self.four_fifths = four_fifths
         self.protection_notice = protection_notice
+        self.gaps = [gap.sentence for gap in gaps]
         self.env = _environment()
         self.rows = _rows_by_key(self.now)
         self.region_names = dict(zip(releases.trusts["region_code"], releases.trusts["region_name"]))
@@ -94,7 +100,8 @@ class Report:
         # (best, median, worst) of each trust type's values, by (trust type, indicator, measure).
         self.benchmarks = {key: benchmark(frame["value"].dropna().tolist(), key[1], key[2])
                            for key, frame in trusts.groupby(["trust_type", "indicator", "measure"])}
-        self.pack = BoardPack(History(self.summary), Comparators(self.summary, releases.trusts), self.year,
+        absent = {(self.year, i): gap.reason for gap in gaps for i in gap.indicators}
+        self.pack = BoardPack(History(self.summary, absent), Comparators(self.summary, releases.trusts), self.year,
                               four_fifths)
 
     def value_row(self, indicator, level, area, measure, breakdown="all"):
@@ -301,7 +308,9 @@ class Report:
     def render(self, template: str, path: Path, depth: int, **context) -> None:
         root = "../" * depth
         html = self.env.get_template(template).render(year=self.year, root=root,
-                                                      browser_charts=template in BROWSER_CHARTS, **context)
+                                                      browser_charts=template in BROWSER_CHARTS,
+                                                      gaps=self.gaps if template in SHOWS_EVERY_INDICATOR else [],
+                                                      **context)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
 
@@ -360,7 +369,7 @@ def vega_bundle() -> str:
 
 
 def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list, thresholds,
-                 protection_notice: str = "") -> Path:
+                 protection_notice: str = "", gaps: Sequence[SourceGap] = ()) -> Path:
     """Write the report of the release in `release_folder` to `release_folder/report/`; the earlier
     years come from the warehouse connection `con` (published cells only); `gate_warnings` are the
     gate's failed warning checks, told in sentences. The board packs of the
@@ -370,7 +379,7 @@ def build_report(release_folder: Path, con, wres_year: int, gate_warnings: list,
     folder = Path(release_folder) / "report"
     names = dict(zip(releases.trusts["org_code"], releases.trusts["trust_name"]))
     Report(releases, warning_sentences(gate_warnings, names, thresholds),
-           (thresholds.four_fifths_lower, thresholds.four_fifths_upper), protection_notice).build(folder)
+           (thresholds.four_fifths_lower, thresholds.four_fifths_upper), protection_notice, gaps).build(folder)
     newest = con.execute("select max(wres_year) from marts.wres_indicator_summary").fetchone()[0]
     if wres_year == newest:
         print_board_packs(folder)
