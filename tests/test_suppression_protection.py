@@ -216,3 +216,56 @@ def test_a_ratio_the_previous_release_published_is_never_changed_by_a_move(ratio
         moved = {cell[2] for move in json.loads(certificate)["moves"] for cell in move if cell[1] == "trust"}
         assert "A" in moved and len(moved) == 2
         assert moved <= ratios_hidden
+
+
+def test_a_trust_rate_is_protected_by_four_trusts_so_no_area_rate_is_hidden():
+    # Region R1 has two ICBs: I1 holds A (acute) and D (mental health), I2 holds B (acute) and C
+    # (mental health). Indicator 3, BME staff entering a disciplinary process (events of BME staff):
+    #   A 2 of 100 (rate 2.0, a count of 1-7), B 10 of 200, C 6 of 150, D 9 of 300;
+    #   so I1 11 of 400, I2 16 of 350, Acute 12 of 300, Mental health 15 of 450, R1 and England 27 of 750.
+    # White staff: 10 of 1,000 everywhere a trust is (no white count is small).
+    # Any two trusts differ in an ICB or a trust type, so a move of two trusts changes two areas' event
+    # counts and hides their rates (headline figures). A +1, B -1, C +1, D -1 keeps every area sum:
+    # it shifts I1 (A, D), I2 (B, C), Acute (A, B) and Mental health (C, D) by 0. It reaches 0 (A -2:
+    # B and D +2, C -2 from 6) and 8 (A +6: B 10 -> 4, D 9 -> 3, C 6 -> 12).
+    trusts = {"A": ("I1", "Acute"), "B": ("I2", "Acute"), "C": ("I2", "Mental health"), "D": ("I1", "Mental health")}
+    bme = {"A": (2, 100), "B": (10, 200), "C": (6, 150), "D": (9, 300), "I1": (11, 400), "I2": (16, 350),
+           "Acute": (12, 300), "Mental health": (15, 450), "R1": (27, 750), "ENG": (27, 750)}
+    white = {"A": (10, 1000), "B": (10, 1000), "C": (10, 1000), "D": (10, 1000), "I1": (20, 2000),
+             "I2": (20, 2000), "Acute": (20, 2000), "Mental health": (20, 2000), "R1": (40, 4000), "ENG": (40, 4000)}
+    levels = {**{t: "trust" for t in trusts}, "I1": "icb", "I2": "icb", "Acute": "trust_type",
+              "Mental health": "trust_type", "R1": "region", "ENG": "england"}
+    rows = []
+    for area, level in levels.items():
+        (events_bme, staff_bme), (events_white, staff_white) = bme[area], white[area]
+        rate_bme, rate_white = 100 * events_bme / staff_bme, 100 * events_white / staff_white
+        small = area == "A"
+        for measure, value in (("rate_white", rate_white), ("rate_bme", rate_bme),
+                               ("relative_likelihood", rate_bme / rate_white),
+                               ("relative_likelihood_as_published", rate_bme / rate_white)):
+            sensitive = small and measure == "rate_bme"
+            reason = "count 1-7" if small and measure != "rate_white" else None
+            rows.append(_row(level, area, 3, "all", measure, value, reason, sensitive))
+        rows += [_row(level, area, 1, "all", "headcount_white", staff_white),
+                 _row(level, area, 1, "all", "headcount_bme", staff_bme)]
+    areas = pd.DataFrame([dict(wres_year=YEAR, org_code=t, region="R1", icb=icb, trust_type=kind)
+                          for t, (icb, kind) in trusts.items()])
+    result = apply_secondary_suppression(pd.DataFrame(rows), areas)
+
+    secondary = hidden(result, "secondary")
+    assert {area for area, _, _ in secondary} == {"B", "C", "D"}
+    assert {measure for _, _, measure in secondary} == {"rate_bme", "relative_likelihood",
+                                                        "relative_likelihood_as_published"}
+    certificate = json.loads(result.loc[result["protection_certificate"].notna(), "protection_certificate"].item())
+    assert certificate == {"threshold": 8, "moves": [[[3, "trust", "A", "all", "rate_bme", 1],
+                                                      [3, "trust", "B", "all", "rate_bme", -1],
+                                                      [3, "trust", "C", "all", "rate_bme", 1],
+                                                      [3, "trust", "D", "all", "rate_bme", -1]]],
+                           "down": [-2.0], "up": [6.0]}
+    # The interval of A's events given what is published: a + d = 11 (I1), b + c = 16 (I2), a + b = 12
+    # (Acute), c + d = 15 (Mental health), every count >= 0: a = t, b = 12 - t, c = 4 + t, d = 11 - t,
+    # t in [0, 11].
+    equations = [[1, 0, 0, 1], [0, 1, 1, 0], [1, 1, 0, 0], [0, 0, 1, 1]]
+    low = linprog([1, 0, 0, 0], A_eq=equations, b_eq=[11, 16, 12, 15], bounds=(0, None), method="highs")
+    high = linprog([-1, 0, 0, 0], A_eq=equations, b_eq=[11, 16, 12, 15], bounds=(0, None), method="highs")
+    assert (round(low.fun, 6), round(-high.fun, 6)) == (0, 11)

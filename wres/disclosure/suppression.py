@@ -59,6 +59,8 @@ DISPARITY = {"disparity_lower_to_middle": ("lower", "middle"), "disparity_middle
 VALUE_CAP = 10**6 - 1
 TIER_WEIGHT = {1: 10**12, 2: 10**9, 3: 10**6}
 WEIGHT_OF_TIER = np.array([0, *TIER_WEIGHT.values()], dtype=np.int64)
+# A region's, ICB's or trust type's headline figure outweighs any move's worth of trusts' headline figures.
+AREA_HEADLINE = 10 * TIER_WEIGHT[1]
 ZERO = 10**14             # a zero: only when nothing else keeps a cell from being determined
 BLOCKED = 10**17          # a cell that cannot be a partner
 
@@ -236,6 +238,34 @@ class Areas:
             differ = a != b
             columns += [np.where(differ, a, -1), np.where(differ, b, -1)]
         return np.stack(columns, axis=1)
+
+    def cycles(self, area: int, width: int) -> np.ndarray:
+        """Moves of four trusts that shift no area at all, for a trust `area` (A): A +1 and D -1 in the
+        same ICB (so the same region), B -1 of A's trust type in another ICB, C +1 of D's type in B's
+        ICB. Every area sum is kept, so none of the areas' figures has to be hidden. Rows as in
+        `options` (A, B, C, D alternate in sign), -1 padded to `width`."""
+        if self.codes.at[area, "level"] != "trust" or "trust_type" not in self.levels:
+            return np.empty((0, width), dtype=np.int64)
+        places = [lv for lv in self.levels if lv != "trust_type"]
+        place = np.stack([self.parent[lv] for lv in places], axis=1) if places else \
+            np.zeros((len(self.trusts), 1), dtype=np.int64)
+        kind = self.parent["trust_type"]
+        a = int(np.flatnonzero(self.trusts == area)[0])
+        if kind[a] < 0 or (place[a] < 0).any():
+            return np.empty((0, width), dtype=np.int64)
+        n = np.arange(len(self.trusts))
+        same_place = (place == place[a]).all(axis=1)
+        ds = n[same_place & (n != a) & (kind >= 0)]
+        bs = n[(kind == kind[a]) & ~same_place & (place >= 0).all(axis=1)]
+        rows = []
+        for b in bs.tolist():
+            at_b = n[(place == place[b]).all(axis=1) & (n != b)]
+            for d in ds.tolist():
+                rows += [(a, b, c, d) for c in at_b[kind[at_b] == kind[d]].tolist()]
+        if not rows:
+            return np.empty((0, width), dtype=np.int64)
+        moves = self.trusts[np.array(rows, dtype=np.int64)]
+        return np.concatenate([moves, np.full((len(moves), width - 4), -1, dtype=np.int64)], axis=1)
 
 
 def area_signs(width: int) -> np.ndarray:
@@ -732,11 +762,13 @@ def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int
     # 7's legacy figure from fewer respondents than the current one) cannot be certified here: it is
     # kept from being determined exactly and the audit reports it.
     targets = [u for u in range(len(units.area)) if table.sensitive[units.members[u]].any()]
+    trusts = set(areas.trusts.tolist())
     for u in targets:
         a0 = int(units.area[u])
         options = areas.options(a0)
         if not len(options):
             continue
+        options = np.concatenate([options, areas.cycles(a0, options.shape[1])])
         cost = np.full(areas.size + 1, float(BLOCKED))
         cost[-1] = 0.0
         withheld = np.zeros(areas.size + 1, dtype=bool)
@@ -746,7 +778,8 @@ def protect_area_family(table: Table, units: Units, areas: Areas, threshold: int
                 continue
             shown = units.dependents[v][~table.hidden[units.dependents[v]]]
             cost[a] = 0.0 if not len(shown) else float(
-                WEIGHT_OF_TIER[table.tier[shown].min()] + min(count[a], VALUE_CAP))
+                WEIGHT_OF_TIER[table.tier[shown].min()] + min(count[a], VALUE_CAP)
+                + (AREA_HEADLINE if table.tier[shown].min() == 1 and a not in trusts else 0))
         relaxed = cost.copy()
         cost[withheld] = float(BLOCKED)   # a withheld trust's values protect no one
         cost[a0] = relaxed[a0] = 0.0      # the target itself
