@@ -286,6 +286,11 @@ def _nonlinear_leaks(published: pd.DataFrame, changed_by: dict[tuple, list[tuple
     leaks = {}
     value = _values(published)
     hidden = {k for k, v in value.items() if pd.isna(v)}
+    # Indicator 1's white and BME band counts by (level, area, staff group), in the order of `value`.
+    band_counts: dict[tuple, list[tuple]] = {}
+    for k in value:
+        if k[0] == 1 and k[4] in ("headcount_white", "headcount_bme") and "|" in k[3] and not k[3].endswith("|all"):
+            band_counts.setdefault((k[1], k[2], k[3].split("|", 1)[0]), []).append(k)
     for key, v in value.items():
         ind, lv, ac, bd, m = key
         if pd.isna(v):
@@ -297,8 +302,7 @@ def _nonlinear_leaks(published: pd.DataFrame, changed_by: dict[tuple, list[tuple
         if ind in (2, 3, 4) and m in NONLINEAR:
             inputs = [(ind, lv, ac, bd, "rate_white"), (ind, lv, ac, bd, "rate_bme")]
         elif ind == 1 and m.startswith("disparity_"):
-            inputs = [k for k in value if k[0] == 1 and k[1] == lv and k[2] == ac and k[3].startswith(f"{bd}|")
-                      and not k[3].endswith("|all") and k[4] in ("headcount_white", "headcount_bme")]
+            inputs = band_counts.get((lv, ac, bd), [])
         else:
             continue
         # An input no move can protect (England's own figure bounds it) is reported on its own.

@@ -224,6 +224,5 @@ class BoardPack:
         unit = vocabulary.measure(indicator, lead).unit
         band_name = f"middle half of {kind} trusts ({series[lead]})"
         return charts.labelled_lines(f"Indicator {indicator}, {SHORT[indicator].lower()}: {area.name}",
-                                     pd.DataFrame(points, columns=["year", "series", "value"]).astype({"value": float}),
-                                     unit, pd.DataFrame(band, columns=["year", "lower", "upper"]), band_name,
+                                     points, unit, band, band_name,
                                      self.four_fifths if indicator in LIKELIHOODS else None)

@@ -178,6 +178,15 @@ def _missing(value) -> bool:
     return value is None or value != value  # None or NaN
 
 
+def _inline(point: dict) -> dict:
+    return {"year": point["year"], "series": point["series"], "value": _finite(point["value"])}
+
+
+def _finite(value) -> float | None:
+    """A number as Altair puts it inline: a float, None for a missing or infinite one."""
+    return None if _missing(value) or value in (math.inf, -math.inf) else float(value)
+
+
 def distribution(title: str, data: pd.DataFrame, x_title: str, reference: float | None = None,
                  band: tuple[float, float] | None = None, digits: int = 2) -> Figure:
     """Every trust as a point (`label` its name, `group` its region, `value`), one row per group."""
@@ -468,13 +477,17 @@ LINE_STYLES = {"BME staff": (PALETTE[0], []), "white staff": (PALETTE[1], [6, 3]
 BAND_COLOUR = "#d8dde0"
 
 
-def labelled_lines(title: str, data: pd.DataFrame, y_title: str, band: pd.DataFrame, band_name: str,
+def labelled_lines(title: str, points: list[dict], y_title: str, band: list[dict], band_name: str,
                    four_fifths: tuple[float, float] | None = None, digits: int = 1) -> Figure:
     """A trust's series over the years, each line named at its last point (no legend to decode), over
-    the shaded middle half of its comparator group; `data` has year, series and value, `band` year,
-    lower and upper. Drawn in the reader's browser (a spec, like the small multiples)."""
-    shown = data.dropna(subset=["value"]).sort_values(["series", "year"])
-    names = list(dict.fromkeys(data["series"]))
+    the shaded middle half of its comparator group; `points` are dicts of year, series and value (None
+    when not published), `band` of year, lower and upper. Drawn in the reader's browser (a spec, like
+    the small multiples). Plain lists, not frames: a release draws one per area and indicator."""
+    points = [{"year": int(r["year"]), "series": r["series"], "value": None if _missing(r["value"]) else float(r["value"])}
+              for r in points]
+    band = [{"year": int(r["year"]), "lower": _finite(r["lower"]), "upper": _finite(r["upper"])} for r in band]
+    shown = sorted((r for r in points if r["value"] is not None), key=lambda r: (r["series"], r["year"]))
+    names = list(dict.fromkeys(r["series"] for r in points))
     colours = [LINE_STYLES.get(n, (PALETTE[k % len(PALETTE)], []))[0] for k, n in enumerate(names)]
     dashes = [LINE_STYLES.get(n, ("", []))[1] for n in names]
     x = {"field": "year", "title": "WRES year", "type": "ordinal"}
@@ -483,35 +496,38 @@ def labelled_lines(title: str, data: pd.DataFrame, y_title: str, band: pd.DataFr
         layers.append({"data": {"values": [{"lower": four_fifths[0], "upper": four_fifths[1]}]},
                        "mark": {"type": "rect", "color": FOUR_FIFTHS_COLOUR, "opacity": 0.6},
                        "encoding": {"y": _quantitative("lower"), "y2": {"field": "upper"}}})
-    if not band.empty:
+    if band:
         # The area joins the years; the bar at each year shows the range where there is only one.
         for mark in ({"type": "area", "color": BAND_COLOUR, "opacity": 0.8},
                      {"type": "rule", "color": BAND_COLOUR, "strokeWidth": 8}):
-            layers.append({"data": {"values": _values(band.astype({"year": int}))}, "mark": mark,
+            layers.append({"data": {"values": [dict(r) for r in band]}, "mark": mark,
                            "encoding": {"x": x, "y": _quantitative("lower"), "y2": {"field": "upper"}}})
-    values = _values(shown.astype({"year": int}))
     colour = _nominal("series", legend=None, scale={"domain": names, "range": colours})
     dash = _nominal("series", legend=None, scale={"domain": names, "range": dashes})
-    layers.append({"data": {"values": values}, "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
+    layers.append({"data": {"values": [_inline(r) for r in shown]},
+                   "mark": {"type": "line", "point": True, "strokeWidth": 2.5},
                    "encoding": {"x": x, "y": _quantitative("value", scale={"zero": False}, title=y_title),
                                 "color": colour, "strokeDash": dash}})
-    last = shown.groupby("series", sort=True).tail(1)
-    layers.append({"data": {"values": _values(last.astype({"year": int}))},
+    last = list({r["series"]: r for r in shown}.values())  # each series' last year, series in order
+    layers.append({"data": {"values": [_inline(r) for r in last]},
                    "mark": {"type": "text", "align": "left", "dx": 6, "fontWeight": "bold"},
                    "encoding": {"x": x, "y": _quantitative("value"), "text": {"field": "series"},
                                 "color": colour}})
     spec = {"title": title, "width": 360, "height": 180, "layer": layers,
             "config": {"view": {"stroke": None}}, "padding": {"right": 90}}
     rows = []
-    for r in data.sort_values(["year", "series"]).itertuples():
-        rows.append([str(int(r.year)), str(r.series), "not published" if _missing(r.value) else number(r.value, digits)])
-    for r in band.itertuples():
-        rows.append([str(int(r.year)), band_name, f"{number(r.lower, digits)} to {number(r.upper, digits)}"])
-    parts = [f"{s}: " + ", ".join(f"{int(r.year)} {number(r.value, digits)}" for r in g.itertuples())
-             for s, g in shown.groupby("series", sort=False)]
+    for r in sorted(points, key=lambda r: (r["year"], r["series"])):
+        rows.append([str(r["year"]), str(r["series"]),
+                     "not published" if r["value"] is None else number(r["value"], digits)])
+    for r in band:
+        rows.append([str(r["year"]), band_name, f"{number(r['lower'], digits)} to {number(r['upper'], digits)}"])
+    by_series: dict[str, list[dict]] = {}
+    for r in shown:
+        by_series.setdefault(r["series"], []).append(r)
+    parts = [f"{s}: " + ", ".join(f"{r['year']} {number(r['value'], digits)}" for r in g) for s, g in by_series.items()]
     alt_text = (f"Line chart, {title}. " + ("; ".join(parts) if parts else "No published values.")
-                + (f" The grey band is the {band_name}." if not band.empty else "")
+                + (f" The grey band is the {band_name}." if band else "")
                 + (f" The green band is the four-fifths range {four_fifths[0]} to {four_fifths[1]}."
                    if four_fifths else ""))
     return Figure(title, "", alt_text, ["WRES year", "series", "value"], rows,
-                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if len(shown) or not band.empty else "")
+                  spec=json.dumps(spec, sort_keys=True).replace("<", "\\u003c") if shown or band else "")
