@@ -269,3 +269,46 @@ def test_a_trust_rate_is_protected_by_four_trusts_so_no_area_rate_is_hidden():
     low = linprog([1, 0, 0, 0], A_eq=equations, b_eq=[11, 16, 12, 15], bounds=(0, None), method="highs")
     high = linprog([-1, 0, 0, 0], A_eq=equations, b_eq=[11, 16, 12, 15], bounds=(0, None), method="highs")
     assert (round(low.fun, 6), round(-high.fun, 6)) == (0, 11)
+
+
+@pytest.mark.parametrize("ratios_published_before", [False, True])
+def test_a_cell_no_move_can_certify_never_moves_a_ratio_the_previous_release_published(ratios_published_before):
+    # A's Band 5 BME count is 2, B's 3, C's and D's 0: England's Band 5 BME count is 5, below T = 8, so
+    # no move takes A's 2 up to 8 and the cell cannot be certified. It still gets the cheapest move
+    # through non-zero cells, so that it is not determined exactly: its partner trust can only be B
+    # (C's and D's 0 would go negative), the parts BME and unknown (white and the total are larger),
+    # and the second band Band 6 or Band 4 (all staff would be a headline figure). Each is six tier-3
+    # cells beside the two hidden 1-7 counts:
+    #   Band 6: A 10 (Band 5 unknown) + 9 + 5, B 10 + 10 + 6 = 50;
+    #   Band 4: A 10 (Band 5 unknown) + 30 + 15, B 10 + 35 + 14 = 114.
+    # Band 6 is cheaper, but it is in the middle band group and Band 5 in the lower: that move changes
+    # the lower and middle BME sums of A and B, whose disparity ratios are then hidden. Band 4 and
+    # Band 5 are both lower: no sum changes. With nothing published before, Band 6 it is. When a
+    # revised return is republished, the previous release published the ratios; a reader keeps them,
+    # so hiding them protects nothing and the Band 6 move is ruled out: Band 4 it is, and every ratio
+    # stays published.
+    zone = Zone(THREE_TRUSTS, {
+        "A": {"G|Band 4": (60, 30, 15), "G|Band 5": (40, 2, 10), "G|Band 6": (20, 9, 5)},
+        "B": {"G|Band 4": (70, 35, 14), "G|Band 5": (50, 3, 10), "G|Band 6": (25, 10, 6)},
+        "C": {"G|Band 4": (65, 32, 16), "G|Band 5": (45, 0, 9), "G|Band 6": (30, 12, 7)},
+        "D": {"G|Band 4": (80, 50, 20), "G|Band 5": (80, 0, 20), "G|Band 6": (80, 50, 20)},
+    })
+    ratios = disparity_rows(zone)
+    measures = pd.concat([zone.measures(), ratios], ignore_index=True)
+    previous = ratios[["wres_year", "indicator", "level", "area_code", "breakdown", "measure", "value"]]
+    result = apply_secondary_suppression(measures, zone.areas(), previous if ratios_published_before else None,
+                                         band_levels={"G|Band 4": "lower", "G|Band 5": "lower", "G|Band 6": "middle"})
+    target = result[(result["area_code"] == "A") & (result["breakdown"] == "G|Band 5")
+                    & (result["measure"] == "headcount_bme")]
+    assert pd.isna(target["protection_certificate"].item())
+    secondary = hidden(result, "secondary")
+    moved = {(a, b, m) for a, b, m in secondary if a in "AB" and m.startswith("headcount_")}
+    ratios_hidden = {a for a, _, m in secondary if m.startswith("disparity_")}
+    second_band = "G|Band 4" if ratios_published_before else "G|Band 6"
+    assert moved == {(t, b, m) for t in "AB" for b, m in ((second_band, "headcount_bme"),
+                                                          (second_band, "headcount_unknown"),
+                                                          ("G|Band 5", "headcount_unknown"))}
+    if ratios_published_before:
+        assert ratios_hidden == set()
+    else:
+        assert {"A", "B"} <= ratios_hidden

@@ -31,9 +31,11 @@ group leave the ratios published.
 A cell a reader already knows cannot be a partner: England, a value the previous release of the
 year published whose inputs have not changed since (no trust it is built from has a published
 value that changed), and a withheld trust's values, which area totals may give away (the
-protection must not rely on them). Cells the previous release hid stay hidden, so a republished
-year changes its pattern only where its new figures force it and the same inputs give the same
-release.
+protection must not rely on them). Nor may any move, not even the best-effort move of a cell that
+cannot be certified, change the band-group sums of a disparity ratio the previous release published:
+a reader has the ratio, so hiding it would protect nothing. Cells the previous release hid stay
+hidden, so a republished year changes its pattern only where its new figures force it and the same
+inputs give the same release.
 """
 
 from __future__ import annotations
@@ -497,6 +499,12 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
             relaxed = _signed_slabs(usable, b_matrices, p_matrices)
             totals = sum((a_matrices[s] @ relaxed[s].reshape(len(relaxed[s]), -1)) for s in (1, -1))
             totals = totals.reshape(len(a_options), len(b_options), -1)
+            # Nor may this move change a disparity ratio a reader already has (the previous release
+            # of the year published it): the ratio would rule the move out, and hiding it now
+            # protects nothing. Ratios no reader has yet are not priced here (a first release keeps
+            # its pattern).
+            known_ratio = np.where(ratio_cost >= BLOCKED, float(BLOCKED), 0.0)
+            totals = totals + known_ratio[:, :, None] * part_moves_groups[p0][None, None, :]
             ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
             if totals[ia, ib, ip] >= BLOCKED:
                 continue
