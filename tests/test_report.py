@@ -343,3 +343,27 @@ def test_region_and_icb_pages_say_each_indicator_against_last_year_and_england(r
     devon = page(released, "icbs/QJK.html")
     # QJK is RBB (and RCC, withheld): RBB appointed 5 BME applicants, a count of 1-7.
     assert "the 2018 figure is hidden to protect small numbers." in section(devon, "i2")
+
+
+def test_a_change_or_a_difference_too_small_to_show_is_said_to_be_none():
+    """Sentences compare figures as the reader sees them: 29.43% after 29.38% both read 29.4%, so the
+    trust is "unchanged", not "up"; a median of 29.36% also reads 29.4%, so it is "the same as" it."""
+    import pandas as pd
+
+    from wres.report.boardpack import Area, BoardPack, History
+    from wres.report.comparators import Comparators
+
+    def row(year, code, value):
+        return dict(wres_year=year, level="trust", area_code=code, indicator=5, measure="pct_bme", breakdown="all",
+                    value=value, suppressed=False, suppression_reason=None, flags=None)
+
+    summary = pd.DataFrame([row(2017, "RAA", 29.38), row(2018, "RAA", 29.43), row(2018, "RBB", 29.29),
+                            row(2018, "RCC", 29.36)])
+    trusts = pd.DataFrame({"org_code": ["RAA", "RBB", "RCC"], "trust_type": ["Acute"] * 3, "region_code": ["Y56"] * 3})
+    pack = BoardPack(History(summary), Comparators(summary, trusts), 2018, (0.8, 1.25))
+    area = Area("trust", "RAA", "Alpha", "Acute", "Y56")
+    assert pack._since(29.43, 5, "pct_bme", area) == "unchanged from 29.4% in 2017"
+    assert pack._since(29.46, 5, "pct_bme", area) == "up from 29.4% in 2017"  # 29.5% against 29.4%
+    # The Acute median of 29.29, 29.36 and 29.43 is 29.36: shown 29.4%, as RAA's 29.43.
+    assert pack._against_peers(29.43, 5, "pct_bme", "Acute") == "the same as the median Acute trust (29.4%)"
+    assert pack._against_peers(29.53, 5, "pct_bme", "Acute") == "higher than at most Acute trusts (median 29.4%)"

@@ -125,12 +125,6 @@ def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:
                 found.problems.append(f"{dcf}: no '{section}' section files ({section}__<submission_id>.csv); "
                                       f"the WRES {wres_year} return needs sections {', '.join(expected)}")
 
-    if wres_year < settings.years.dcf_workforce_from and not any(
-            f.contract is c.WORKFORCE_STATISTICS for f in found.files):
-        found.problems.append(f"{workforce}: no workforce statistics (*.csv); indicator 1 of WRES {wres_year} comes "
-                              f"from them (the returns' workforce section starts in WRES "
-                              f"{settings.years.dcf_workforce_from})")
-
     survey = raw_dir / "staff_survey" / str(survey_year)
     if survey.is_dir():
         for path in _entries(survey, raw_dir, found):
@@ -139,6 +133,13 @@ def year_files(raw_dir: Path, wres_year: int, settings: Settings) -> YearFiles:
             else:
                 found.problems.append(f"{printable(path)}: unexpected file; staff_survey/{survey_year}/ holds "
                                       f"{', '.join('*' + s for s in SURVEY_SUFFIXES)} files")
+    # A year the landing zone holds (a return or a survey for it) needs its workforce statistics while
+    # they are indicator 1's only source.
+    if found.files and wres_year < settings.years.dcf_workforce_from and not any(
+            f.contract is c.WORKFORCE_STATISTICS for f in found.files):
+        found.problems.append(f"{workforce}: no workforce statistics (*.csv); indicator 1 of WRES {wres_year} comes "
+                              f"from them (the returns' workforce section starts in WRES "
+                              f"{settings.years.dcf_workforce_from})")
     return found
 
 

@@ -162,7 +162,8 @@ class BoardPack:
         median = self.c.median(self.year, "trust_type", kind, indicator, measure) if kind else None
         if median is None:
             return ""
-        side = "higher than" if value > median else "lower than" if value < median else "the same as"
+        same = formatted(value, measure) == formatted(median, measure)  # as the reader sees them
+        side = "the same as" if same else "higher than" if value > median else "lower than"
         return f"{side} at most {kind} trusts (median {formatted(median, measure)})" if side != "the same as" \
             else f"the same as the median {kind} trust ({formatted(median, measure)})"
 
@@ -170,8 +171,10 @@ class BoardPack:
         before = self.h.get(self.year - 1, area.level, area.code, indicator, measure).value
         if before is None:
             return ""
-        word = "up from" if now > before else "down from" if now < before else "unchanged from"
-        return f"{word} {formatted(before, measure)} in {self.year - 1}"
+        # Compared as the reader sees them: 29.43 against 29.38, both shown as 29.4, is unchanged.
+        shown_now, shown_before = formatted(now, measure), formatted(before, measure)
+        word = "unchanged from" if shown_now == shown_before else "up from" if now > before else "down from"
+        return f"{word} {shown_before} in {self.year - 1}"
 
     def sentence(self, area: Area, indicator: int) -> str:
         level, code, kind = area.level, area.code, area.trust_type
