@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import linprog
@@ -312,3 +313,43 @@ def test_a_cell_no_move_can_certify_never_moves_a_ratio_the_previous_release_pub
         assert ratios_hidden == set()
     else:
         assert {"A", "B"} <= ratios_hidden
+
+
+def test_a_move_pays_only_for_disparity_ratios_it_newly_hides_and_more_for_an_area_s():
+    # Trusts T1 and T2 of region R; Non-clinical bands: Band 5 (lower), Band 8a and Band 8b (upper).
+    # T2's three ratios are already hidden (withheld); T1's and R's are published.
+    from wres.disclosure.suppression import AREA_HEADLINE, DISPARITY, TIER_WEIGHT, Areas, Ratios, prepare
+
+    names = ["Non-clinical|Band 5", "Non-clinical|Band 8a", "Non-clinical|Band 8b", "Non-clinical|all"]
+    band_levels = {"Non-clinical|Band 5": "lower", "Non-clinical|Band 8a": "upper", "Non-clinical|Band 8b": "upper"}
+    rows = []
+    for level, area in (("trust", "T1"), ("trust", "T2"), ("region", "R")):
+        reason = "declaration<80%" if area == "T2" else None
+        rows += [_row(level, area, 1, "Non-clinical", m, 1.5, reason) for m in DISPARITY]
+        rows += [_row(level, area, 1, b, "headcount_bme", 20) for b in names]
+    trust_areas = pd.DataFrame([dict(wres_year=YEAR, org_code=t, region="R") for t in ("T1", "T2")])
+    table = prepare(pd.DataFrame(rows), None, trust_areas)
+    areas = Areas(table.frame[["level", "area_code"]], trust_areas)
+    ratios = Ratios(table, table.frame, areas, names, band_levels)
+    t1, t2, r = (areas.index[k] for k in (("trust", "T1"), ("trust", "T2"), ("region", "R")))
+
+    within_upper = ratios.changes([(1, 1), (2, -1)])            # Band 8a +1, Band 8b -1: no sum moves
+    lower_and_upper = ratios.changes([(1, 1), (0, -1)])         # Band 8a +1, Band 5 -1: both sums move
+    upper_only = ratios.changes([(1, 1), (3, 1)])               # Band 8a with its staff group's total
+    assert within_upper.sum() == 0 and lower_and_upper.sum() == 3
+    assert [m for (_, m), hit in zip(ratios.columns, upper_only) if hit] == ["disparity_middle_to_upper",
+                                                                           "disparity_lower_to_upper"]
+    options = np.array([[t1, t2, -1, -1], [t1, -1, r, -1]])
+    cost = ratios.cost(options, np.array([within_upper, lower_and_upper, upper_only]))
+    # T1 and T2: T1's ratios only (T2's are hidden already); T1 with R: R's cost AREA_HEADLINE each.
+    assert cost.tolist() == [[0, 3 * TIER_WEIGHT[1], 2 * TIER_WEIGHT[1]],
+                             [0, 3 * (TIER_WEIGHT[1] + AREA_HEADLINE), 2 * (TIER_WEIGHT[1] + AREA_HEADLINE)]]
+
+    # Once a move has changed T1's upper BME sum, T1's two ratios that compare it are as good as hidden.
+    where_of = {int(row): (areas.index[(lv, ac)], names.index(b), 1)
+                for row, lv, ac, b, m in zip(table.frame.index, table.frame["level"], table.frame["area_code"],
+                                             table.frame["breakdown"], table.frame["measure"]) if m == "headcount_bme"}
+    row_of = {v: k for k, v in where_of.items()}
+    ratios.mark([[(row_of[(t1, 1, 1)], 1), (row_of[(t1, 3, 1)], 1)]], where_of)
+    cost = ratios.cost(options[:1], np.array([lower_and_upper]))
+    assert cost.tolist() == [[TIER_WEIGHT[1]]]                 # only T1's lower-to-middle ratio is left

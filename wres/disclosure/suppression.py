@@ -13,7 +13,8 @@ sdcTable, a product of one small null vector per dimension, exact for these hier
 - breakdowns: two bands of a staff group, two bands of different staff groups with their
   staff-group totals, or a band with its staff group and all staff;
 - areas: two trusts, with the area totals of every level at which they differ (England is
-  never hidden, and the two trusts' `+1` and `-1` cancel there).
+  never hidden, and the two trusts' `+1` and `-1` cancel there), or four trusts that shift no
+  area total (`Areas.cycles`), tried when every two-trust move costs a headline figure.
 Every cell the move shifts other than the target is at least m = max(v0, T - v0), where v0 is the
 target's value: along `x + t d` for t in [-v0, T - v0] nothing goes negative, so the target reaches
 both 0 and T while every published relation holds. That move is the cell's *protection
@@ -24,9 +25,10 @@ Costs are tiers (METHODOLOGY.md): any number of a trust's detail cells (tier 3) 
 a region, ICB or trust type (tier 2), any of those before one headline figure (tier 1: indicator 1's
 all-staff row, the race disparity ratios, and what hiding a partner would take with it: a trust's
 relative likelihood, a survey percentage); within a tier, fewer cells, then smaller values. A
-move that changes a band group's white or BME sum (lower, middle, upper) would hide the race
-disparity ratios built from it, so it costs a tier-1 figure; moves between bands of one band
-group leave the ratios published.
+region's, ICB's or trust type's headline figure costs `AREA_HEADLINE`, more than any move's worth
+of trusts'. A move that changes a band group's white or BME sum (lower, middle, upper) would hide
+the race disparity ratios built from it, so it costs a tier-1 figure for each such ratio not
+already lost (`Ratios`); moves between bands of one band group leave the ratios published.
 
 A cell a reader already knows cannot be a partner: England, a value the previous release of the
 year published whose inputs have not changed since (no trust it is built from has a published
@@ -62,7 +64,7 @@ VALUE_CAP = 10**6 - 1
 TIER_WEIGHT = {1: 10**12, 2: 10**9, 3: 10**6}
 WEIGHT_OF_TIER = np.array([0, *TIER_WEIGHT.values()], dtype=np.int64)
 # A region's, ICB's or trust type's headline figure outweighs any move's worth of trusts' headline figures.
-AREA_HEADLINE = 10 * TIER_WEIGHT[1]
+AREA_HEADLINE = 100 * TIER_WEIGHT[1]
 ZERO = 10**14             # a zero: only when nothing else keeps a cell from being determined
 BLOCKED = 10**17          # a cell that cannot be a partner
 
@@ -104,11 +106,14 @@ class Table:
     tier: np.ndarray = field(default=None)
     certificates: dict[int, dict] = field(default_factory=dict)   # target row -> its moves and steps
     uncertified: list[list[tuple[int, int]]] = field(default_factory=list)  # moves short of the standard
+    recent: list[list[tuple[int, int]]] = field(default_factory=list)       # moves not yet looked at
 
     def __post_init__(self):
         if self.tier is None:
             self.tier = tiers(self.frame)
         self.value = self.frame["value"].to_numpy(dtype=float)
+        area = (self.frame["level"] != "trust").to_numpy()
+        self.weight = np.where((self.tier == 1) & area, AREA_HEADLINE, WEIGHT_OF_TIER[self.tier])
         # A withheld trust's values may be given away by area totals: no protection may rest on them.
         self.withheld = (self.frame["suppression_reason"] == "declaration<80%").to_numpy()
         self.known = self.blocked.copy()   # what a reader has whatever this release does
@@ -124,7 +129,7 @@ class Table:
         """Cost of hiding each row before any bound: 0 when hidden, BLOCKED when it cannot be a partner
         (-1: no such cell)."""
         r = rows.clip(min=0)
-        cost = WEIGHT_OF_TIER[self.tier[r]] + np.minimum(np.nan_to_num(self.value[r]), VALUE_CAP).round().astype(np.int64)
+        cost = self.weight[r] + np.minimum(np.nan_to_num(self.value[r]), VALUE_CAP).round().astype(np.int64)
         cost = np.where(self.hidden[r], 0, cost)
         cost = np.where(self.blocked[r] | np.isnan(self.value[r]), BLOCKED, cost)
         return np.where(rows < 0, BLOCKED, cost)
@@ -135,7 +140,14 @@ class Table:
         and the steps along each that take the target down to 0 (`down`) and up to T (`up`)."""
         self.certificates[target] = {"threshold": int(threshold), "moves": [sorted(m) for m in moves],
                                      "down": [float(t) for t in down], "up": [float(t) for t in up]}
+        self.recent += moves
         self.hide(np.array([r for m in moves for r, _ in m], dtype=np.int64))
+
+    def hide_uncertified(self, move: list[tuple[int, int]]) -> None:
+        """Hide a move that falls short of the standard (the audit reports its target)."""
+        self.uncertified.append(move)
+        self.recent.append(move)
+        self.hide(np.array([r for r, _ in move], dtype=np.int64))
 
     @property
     def moves(self) -> list[list[tuple[int, int]]]:
@@ -326,35 +338,67 @@ def _matrices(n: int, options: list[list[tuple[int, int]]]) -> dict[int, np.ndar
     return out
 
 
-def _band_groups_moved(option: list[tuple[int, int]], names: list[str], band_levels: dict[str, str],
-                       ratio_groups: set[str]) -> set[str]:
-    """The staff groups with race disparity ratios whose band group's white or BME sum a breakdown
-    move changes (then publishing their ratios would break the move)."""
-    delta: dict[tuple[str, str], int] = {}
-    for i, sign in option:
-        if i < 0:
-            continue
-        name = names[i]
-        group = name.split("|", 1)[0]
-        level = band_levels.get(name)
-        if group in ratio_groups and level in BAND_LEVELS:
-            delta[(group, level)] = delta.get((group, level), 0) + sign
-    return {group for (group, _), d in delta.items() if d}
+class Ratios:
+    """Indicator 1's race disparity ratios per area, as suppression goes: which are hidden already
+    (for a primary reason, or because a move has changed the band-group sums they compare, so that
+    `hide_derived` will hide them), which a reader already has (the previous release of the year
+    published them: no move may change them), and what a move costs in ratios not yet hidden: a
+    tier-1 figure for each of a trust's, `AREA_HEADLINE` for each of a region's, ICB's or trust type's.
+    A move through ratios already hidden costs none, so moves gather where ratios are lost anyway."""
 
+    def __init__(self, table: Table, year_rows: pd.DataFrame, areas: Areas, names: list[str],
+                 band_levels: dict[str, str] | None):
+        ratios = year_rows[(year_rows["indicator"] == 1) & year_rows["measure"].isin(list(DISPARITY))]
+        self.groups = sorted(set(ratios["breakdown"])) if band_levels else []
+        self.columns = [(g, m) for g in self.groups for m in DISPARITY]
+        column = {c: i for i, c in enumerate(self.columns)}
+        self.hidden = np.ones((areas.size + 1, len(self.columns)), dtype=bool)   # no ratio: nothing to lose
+        self.known = np.zeros((areas.size + 1, len(self.columns)), dtype=bool)
+        for row, level, code, group, measure in zip(ratios.index.tolist(), ratios["level"].tolist(),
+                                                    ratios["area_code"].tolist(), ratios["breakdown"].tolist(),
+                                                    ratios["measure"].tolist()):
+            if (group, measure) in column and (level, code) in areas.index:
+                at = (areas.index[(level, code)], column[(group, measure)])
+                self.hidden[at] = table.hidden[row]
+                self.known[at] = table.known[row] and not table.hidden[row]
+        self.weight = np.zeros(areas.size + 1)
+        self.weight[:-1] = np.where(areas.codes["level"].to_numpy() == "trust", TIER_WEIGHT[1], AREA_HEADLINE)
+        self.band = [(b.split("|", 1)[0], (band_levels or {}).get(b)) for b in names]
 
-def _ratio_costs(a_options: np.ndarray, b_surcharge: np.ndarray, b_groups: np.ndarray,
-                 fixed: np.ndarray) -> np.ndarray:
-    """(area options x breakdown options): what a move costs in disparity ratios: a tier-1 figure for
-    each area it moves where it changes band-group sums, and BLOCKED where one of those areas' ratios
-    is one a reader already has (published before, so hiding it now would not break the move)."""
-    cost = (a_options >= 0).sum(axis=1).astype(float)[:, None] * b_surcharge[None, :]
-    if fixed.any():
-        by_area = (fixed.astype(float) @ b_groups.T.astype(float)) > 0    # (areas, breakdown options)
-        hit = np.zeros(cost.shape, dtype=bool)
-        for column in a_options.T:
-            hit |= (column >= 0)[:, None] & by_area[column.clip(min=0)]
-        cost = np.where(hit, cost + float(BLOCKED), cost)
-    return cost
+    def changes(self, option: list[tuple[int, int]]) -> np.ndarray:
+        """The ratio columns whose band-group sums a breakdown option ((breakdown, sign) list) changes."""
+        net: dict[tuple[str, str], int] = {}
+        for i, sign in option:
+            if i >= 0:
+                net[self.band[i]] = net.get(self.band[i], 0) + sign
+        moved = {key for key, d in net.items() if d}
+        return np.array([any((g, level) in moved for level in DISPARITY[m]) for g, m in self.columns], dtype=bool)
+
+    def cost(self, a_options: np.ndarray, b_changes: np.ndarray) -> np.ndarray:
+        """(area options x breakdown options): the ratios a move would newly hide, weighted, and
+        BLOCKED where it would change one a reader already has."""
+        b = b_changes.T.astype(float)
+        open_cost = ((~self.hidden).astype(float) @ b) * self.weight[:, None]      # (areas + 1, options)
+        known_hit = (self.known.astype(float) @ b) > 0
+        columns = np.where(a_options >= 0, a_options, len(self.weight) - 1)
+        cost = open_cost[columns].sum(axis=1)
+        return np.where(known_hit[columns].any(axis=1), cost + float(BLOCKED), cost)
+
+    def mark(self, moves: list[list[tuple[int, int]]], where_of: dict[int, tuple[int, int, int]]) -> None:
+        """After moves ((row, delta) lists) are made: the ratios they change are as good as hidden."""
+        white_or_bme = {PARTS.index("white"), PARTS.index("bme")}
+        for move in moves:
+            net: dict[tuple, int] = {}
+            for row, delta in move:
+                area, bd, part = where_of[row]
+                if part in white_or_bme:
+                    key = (area, *self.band[bd], part)
+                    net[key] = net.get(key, 0) + delta
+            for (area, group, level, _), d in net.items():
+                if d:
+                    for c, (g, m) in enumerate(self.columns):
+                        if g == group and level in DISPARITY[m]:
+                            self.hidden[area, c] = True
 
 
 def _signed_slabs(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: dict) -> dict[int, np.ndarray]:
@@ -403,23 +447,15 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
     values = np.full(grid.shape, -1.0)
     values[a, b, p] = np.nan_to_num(cells["value"].to_numpy(dtype=float), nan=-1.0)
     withheld = present & table.withheld[grid.clip(min=0)]
-    ratios = year_rows[(year_rows["indicator"] == 1) & year_rows["measure"].str.startswith("disparity_")]
-    ratio_groups = set(ratios["breakdown"]) if band_levels else set()
-    group_index = {g: i for i, g in enumerate(sorted(ratio_groups))}
-    # The ratios a reader already has: a move may not change their band-group sums.
-    known_ratios = ratios[ratios["breakdown"].isin(group_index)
-                          & table.known[ratios.index] & ~table.hidden[ratios.index]]
-    fixed = np.zeros((areas.size, max(len(group_index), 1)), dtype=bool)
-    for level, area_code, group in zip(known_ratios["level"], known_ratios["area_code"], known_ratios["breakdown"]):
-        if (level, area_code) in areas.index:
-            fixed[areas.index[(level, area_code)], group_index[group]] = True
+    ratios = Ratios(table, year_rows, areas, names, band_levels)
     part_options = {q: _part_options(q) for q in range(len(PARTS))}
     part_matrices = {q: _matrices(len(PARTS), part_options[q]) for q in range(len(PARTS))}
     # Part options that move the white or BME count (a total moved with the unknown count does not).
     part_moves_groups = {q: np.array([any(PARTS[i] in ("white", "bme") for i, _ in o) for o in part_options[q]],
                                      dtype=float) for q in range(len(PARTS))}
     breakdown_cache: dict[int, tuple] = {}
-    area_cache: dict[int, tuple] = {}
+    area_cache: dict[tuple, tuple] = {}
+    pairs_of: dict[int, np.ndarray] = {}
     # Costs as floats (exact for these integers) so the contractions below run as matrix products;
     # kept current as cells are hidden rather than recomputed.
     cost = np.full(grid.shape, float(BLOCKED))
@@ -432,52 +468,66 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
     order = np.lexsort((targets[:, 0], target_values, targets[:, 2], targets[:, 1])) if len(targets) else []
     slab_of, current = None, (None, None, None, None)
     where_of = {int(row): (i, j, q) for (i, j, q), row in np.ndenumerate(grid) if row >= 0}
+    table.recent.clear()
     for k in list(order):
+        ratios.mark(table.recent, where_of)
+        table.recent.clear()
         a0, b0, p0 = targets[k].tolist()
         least = bounds(target_values[k], threshold)
         if b0 not in breakdown_cache:
             options = _breakdown_options(names[b0], names)
-            moved = [_band_groups_moved(o, names, band_levels or {}, ratio_groups) for o in options]
-            surcharge = np.array([TIER_WEIGHT[1] if m else 0 for m in moved], dtype=float)
-            groups = np.zeros((len(options), fixed.shape[1]), dtype=bool)
-            for o, m in enumerate(moved):
-                groups[o, [group_index[g] for g in m]] = True
-            breakdown_cache[b0] = (options, _matrices(len(names), options), surcharge, groups)
-        b_options, b_matrices, b_surcharge, b_groups = breakdown_cache[b0]
-        if a0 not in area_cache:
-            options = areas.options(a0)
-            signs = area_signs(options.shape[1])
-            area_cache[a0] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)})
-        a_options, a_matrices = area_cache[a0]
-        if not len(b_options) or not len(a_options):
+            changes = np.array([ratios.changes(o) for o in options], dtype=bool).reshape(len(options), -1)
+            breakdown_cache[b0] = (options, _matrices(len(names), options), changes)
+        b_options, b_matrices, b_changes = breakdown_cache[b0]
+        if a0 not in pairs_of:
+            pairs_of[a0] = areas.options(a0)
+        if not len(b_options) or not len(pairs_of[a0]):
             continue
-        ratio_cost = _ratio_costs(a_options, b_surcharge, b_groups, fixed)
         p_matrices = part_matrices[p0]
         if slab_of != (b0, p0, target_values[k]):
             usable = {s: np.where(values >= least[s], cost, float(BLOCKED)) for s in (1, -1)}
             slabs = _signed_slabs(usable, b_matrices, p_matrices)
             slab_of = (b0, p0, target_values[k])
             current = (slabs, b_matrices, p_matrices, least)
-        totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
-        totals = totals.reshape(len(a_options), len(b_options), -1)
-        # A move that changes band-group sums hides the disparity ratios of every area it moves.
-        totals = totals + ratio_cost[:, :, None] * part_moves_groups[p0][None, None, :]
-        if withheld[a0, b0, p0]:
-            # A withheld trust's cells protect no one else, but its own sensitive cell moves with them.
-            mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= least[s]), 0.0, float(BLOCKED)) for s in (1, -1)}
-            totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - slabs[1][a0])[None, :, :]
+
+        # Four-trust moves shift no area at all: worth their cost only when every two-trust move
+        # costs a headline figure.
+        for with_cycles in (False, True):
+            key = (a0, with_cycles)
+            if key not in area_cache:
+                options = pairs_of[a0]
+                if with_cycles:
+                    options = np.concatenate([options, areas.cycles(a0, options.shape[1])])
+                signs = area_signs(options.shape[1])
+                area_cache[key] = (options, {s: areas.option_matrix(np.where(signs == s, options, -1)) for s in (1, -1)})
+            a_options, a_matrices = area_cache[key]
+            ratio_cost = ratios.cost(a_options, b_changes)
+            totals = sum((a_matrices[s] @ slabs[s].reshape(len(slabs[s]), -1)) for s in (1, -1))
+            totals = totals.reshape(len(a_options), len(b_options), -1)
+            # A move that changes band-group sums hides the disparity ratios of every area it moves.
+            totals = totals + ratio_cost[:, :, None] * part_moves_groups[p0][None, None, :]
+            if withheld[a0, b0, p0]:
+                # A withheld trust's cells protect no one else, but its own sensitive cell moves with them.
+                mine = {s: np.where((grid[a0] >= 0) & (values[a0] >= least[s]), 0.0, float(BLOCKED)) for s in (1, -1)}
+                totals = totals + (_one_area_slab(mine, b_matrices, p_matrices, 1) - slabs[1][a0])[None, :, :]
+            if totals.min() < TIER_WEIGHT[1]:
+                break
         ia, ib, ip = np.unravel_index(int(np.argmin(totals)), totals.shape)
         certified = totals[ia, ib, ip] < BLOCKED
         dims = ((a_options, a_matrices, ratio_cost), (b_options, b_matrices),
                 (part_options[p0], p_matrices, part_moves_groups[p0]))
-        if TIER_WEIGHT[1] <= totals[ia, ib, ip] < BLOCKED:
-            # The one move would cost a headline figure (a disparity ratio, say): several moves that
-            # cost none are better.
+        # The one move would cost a headline figure (a disparity ratio, say): several moves that cost
+        # none are better, and if there are none, several that cost only trusts' headline figures.
+        ceilings = [c for c in (TIER_WEIGHT[1], AREA_HEADLINE) if c <= totals[ia, ib, ip] < BLOCKED]
+        hidden_rows = None
+        for ceiling in ceilings:
             hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims,
-                                    ceiling=TIER_WEIGHT[1])
+                                    ceiling=ceiling)
             if hidden_rows is not None:
-                _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
-                continue
+                break
+        if hidden_rows is not None:
+            _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
+            continue
         if not certified:
             hidden_rows = None
             if p0 == PARTS.index("total"):
@@ -522,8 +572,7 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         if certified:
             table.protect(int(grid[a0, b0, p0]), [move], threshold, [-v0], [threshold - v0])
         else:
-            table.uncertified.append(move)
-            table.hide(np.array([r for r, _ in move], dtype=np.int64))
+            table.hide_uncertified(move)
         _keep_current(table, grid, values, cost, current, [cell[:3] for cell in block])
 
 
@@ -549,31 +598,33 @@ def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
 
 
 CANDIDATES = 64   # the cheapest single moves a cell may combine, when no one of them is enough
+MOST_CANDIDATES = 4096
 
 
 def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray, ceiling: float) -> np.ndarray:
     """Flat indexes of `totals` (area options x breakdown options x part options) worth combining, in
-    order of cost: the cheapest overall, and the cheapest through each first and each second trust of
-    the area options and through each breakdown option (a sum of small cells needs several of its
-    parts moved, each along its own option)."""
+    order of cost: the cheapest overall, and, for each breakdown option, the cheapest through each area
+    in each place of the area options (each trust of a four-trust move). A small cell with no large
+    partner needs several: each partner band, and each partner trust, gives what it holds."""
     totals = np.where(totals < ceiling, totals, np.inf)
-    flat = totals.reshape(len(totals), -1)
-    row_best = flat.argmin(axis=1)
-    row_cost = flat[np.arange(len(flat)), row_best]
-    picks = list(np.argsort(totals.ravel(), kind="stable")[:CANDIDATES])
-    for column in (0, 1):
-        keys = a_options[:, column]
-        ranked = np.lexsort((np.arange(len(keys)), row_cost, keys))     # by key, then cost
-        _, first = np.unique(keys[ranked], return_index=True)
-        rows = ranked[first]                                            # the cheapest row of each key
-        picks.extend((rows * flat.shape[1] + row_best[rows]).tolist())
-    by_breakdown = totals.transpose(1, 0, 2).reshape(totals.shape[1], -1)
-    for b, best in enumerate(by_breakdown.argmin(axis=1).tolist()):
-        ia, ip = np.unravel_index(best, (totals.shape[0], totals.shape[2]))
-        picks.append(np.ravel_multi_index((ia, b, ip), totals.shape))
-    picks = np.unique(np.array(picks, dtype=np.int64))
+    picks = [np.argsort(totals.ravel(), kind="stable")[:CANDIDATES]]
+    n_a, n_b, n_p = totals.shape
+    part_best = totals.argmin(axis=2)                                           # (area options, breakdowns)
+    cost = np.take_along_axis(totals, part_best[:, :, None], axis=2)[:, :, 0].ravel()
+    rows, breakdowns = np.repeat(np.arange(n_a), n_b), np.tile(np.arange(n_b), n_a)
+    finite = np.isfinite(cost)
+    rows, breakdowns, cost = rows[finite], breakdowns[finite], cost[finite]
+    for column in range(a_options.shape[1]):
+        keys = a_options[rows, column]
+        ranked = np.lexsort((rows, cost, keys, breakdowns))                  # by breakdown and key, then cost
+        b_sorted, k_sorted = breakdowns[ranked], keys[ranked]
+        first = np.ones(len(ranked), dtype=bool)
+        first[1:] = (b_sorted[1:] != b_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
+        chosen = ranked[first]                                               # the cheapest of each
+        picks.append((rows[chosen] * n_b + breakdowns[chosen]) * n_p + part_best[rows[chosen], breakdowns[chosen]])
+    picks = np.unique(np.concatenate(picks).astype(np.int64))
     picks = picks[totals.ravel()[picks] < ceiling]
-    return picks[np.lexsort((picks, totals.ravel()[picks]))][:4 * CANDIDATES]
+    return picks[np.lexsort((picks, totals.ravel()[picks]))][:MOST_CANDIDATES]
 
 
 def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, withheld, threshold: int,
@@ -617,20 +668,10 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
     v0 = values[target]
     steps = np.zeros((len(order), 2))
     for side, (direction, need) in enumerate(((-1, v0), (1, threshold - v0))):
-        virtual = flat_values.copy()
-        lowered = valid & (signs * direction < 0) & (index != target_flat)
-        remaining = need
-        while remaining > 0:
-            room = np.where(lowered, virtual[index.clip(min=0)], np.inf).min(axis=1)
-            whole = np.flatnonzero(room >= remaining)
-            some = np.flatnonzero(room >= 1)
-            if not len(some):
-                return None
-            k = int(whole[0]) if len(whole) else int(some[0])   # candidates are in order of cost
-            step = min(room[k], remaining)
-            np.add.at(virtual, index[k][valid[k]], direction * signs[k][valid[k]] * step)
-            steps[k, side] += direction * step
-            remaining -= step
+        taken = _greedy_steps(index, signs, valid, flat_values, target_flat, direction, need)
+        if taken is None:
+            return None
+        steps[:, side] = direction * taken
     used = np.flatnonzero(steps.any(axis=1)).tolist()
     rows = grid.ravel()
     moves = [[(int(rows[i]), int(sign)) for i, sign in zip(index[k][valid[k]].tolist(), signs[k][valid[k]].tolist())]
@@ -638,6 +679,28 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
     table.protect(int(grid[target]), moves, threshold, [float(steps[k, 0]) for k in used],
                   [float(steps[k, 1]) for k in used])
     return sorted({r for m in moves for r, _ in m})
+
+
+def _greedy_steps(index, signs, valid, flat_values, target_flat: int, direction: int, need: float
+                  ) -> np.ndarray | None:
+    """Steps along each candidate (in order of cost) that take the target `need` its way: each
+    candidate as far as its cells moved the other way allow, the cheapest first. None when they run out."""
+    virtual = flat_values.copy()
+    lowered = valid & (signs * direction < 0) & (index != target_flat)
+    taken = np.zeros(len(index))
+    remaining = need
+    while remaining > 0:
+        room = np.where(lowered, virtual[index.clip(min=0)], np.inf).min(axis=1)
+        whole = np.flatnonzero(room >= remaining)
+        some = np.flatnonzero(room >= 1)
+        if not len(some):
+            return None
+        k = int(whole[0]) if len(whole) else int(some[0])
+        step = min(room[k], remaining)
+        np.add.at(virtual, index[k][valid[k]], direction * signs[k][valid[k]] * step)
+        taken[k] += step
+        remaining -= step
+    return taken
 
 
 def _padded(options: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
