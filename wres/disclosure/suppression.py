@@ -364,6 +364,7 @@ class Ratios:
         self.weight = np.zeros(areas.size + 1)
         self.weight[:-1] = np.where(areas.codes["level"].to_numpy() == "trust", TIER_WEIGHT[1], AREA_HEADLINE)
         self.band = [(b.split("|", 1)[0], (band_levels or {}).get(b)) for b in names]
+        self._by_area: dict[int, tuple] = {}   # per breakdown options' changes, until a ratio is lost
 
     def changes(self, option: list[tuple[int, int]]) -> np.ndarray:
         """The ratio columns whose band-group sums a breakdown option ((breakdown, sign) list) changes."""
@@ -377,9 +378,11 @@ class Ratios:
     def cost(self, a_options: np.ndarray, b_changes: np.ndarray) -> np.ndarray:
         """(area options x breakdown options): the ratios a move would newly hide, weighted, and
         BLOCKED where it would change one a reader already has."""
-        b = b_changes.T.astype(float)
-        open_cost = ((~self.hidden).astype(float) @ b) * self.weight[:, None]      # (areas + 1, options)
-        known_hit = (self.known.astype(float) @ b) > 0
+        if id(b_changes) not in self._by_area:
+            b = b_changes.T.astype(float)
+            self._by_area[id(b_changes)] = (((~self.hidden).astype(float) @ b) * self.weight[:, None],
+                                            (self.known.astype(float) @ b) > 0)     # (areas + 1, options)
+        open_cost, known_hit = self._by_area[id(b_changes)]
         columns = np.where(a_options >= 0, a_options, len(self.weight) - 1)
         cost = open_cost[columns].sum(axis=1)
         return np.where(known_hit[columns].any(axis=1), cost + float(BLOCKED), cost)
@@ -397,8 +400,9 @@ class Ratios:
             for (area, group, level, _), d in net.items():
                 if d:
                     for c, (g, m) in enumerate(self.columns):
-                        if g == group and level in DISPARITY[m]:
+                        if g == group and level in DISPARITY[m] and not self.hidden[area, c]:
                             self.hidden[area, c] = True
+                            self._by_area.clear()
 
 
 def _signed_slabs(usable: dict[int, np.ndarray], b_matrices: dict, p_matrices: dict) -> dict[int, np.ndarray]:
@@ -519,12 +523,8 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         # The one move would cost a headline figure (a disparity ratio, say): several moves that cost
         # none are better, and if there are none, several that cost only trusts' headline figures.
         ceilings = [c for c in (TIER_WEIGHT[1], AREA_HEADLINE) if c <= totals[ia, ib, ip] < BLOCKED]
-        hidden_rows = None
-        for ceiling in ceilings:
-            hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims,
-                                    ceiling=ceiling)
-            if hidden_rows is not None:
-                break
+        hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims,
+                                ceilings=ceilings) if ceilings else None
         if hidden_rows is not None:
             _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
             continue
@@ -603,38 +603,36 @@ MOST_CANDIDATES = 4096
 
 def _diverse_candidates(totals: np.ndarray, a_options: np.ndarray, ceiling: float) -> np.ndarray:
     """Flat indexes of `totals` (area options x breakdown options x part options) worth combining, in
-    order of cost: the cheapest overall, and, for each breakdown option, the cheapest through each area
-    in each place of the area options (each trust of a four-trust move). A small cell with no large
+    order of cost: the cheapest overall, and, for each breakdown and part option, the cheapest through
+    each area in each place of the area options (each trust of a four-trust move). A small cell with no large
     partner needs several: each partner band, and each partner trust, gives what it holds."""
-    totals = np.where(totals < ceiling, totals, np.inf)
-    picks = [np.argsort(totals.ravel(), kind="stable")[:CANDIDATES]]
-    n_a, n_b, n_p = totals.shape
-    part_best = totals.argmin(axis=2)                                           # (area options, breakdowns)
-    cost = np.take_along_axis(totals, part_best[:, :, None], axis=2)[:, :, 0].ravel()
-    rows, breakdowns = np.repeat(np.arange(n_a), n_b), np.tile(np.arange(n_b), n_a)
-    finite = np.isfinite(cost)
-    rows, breakdowns, cost = rows[finite], breakdowns[finite], cost[finite]
-    for column in range(a_options.shape[1]):
+    # Each (breakdown option, part option) on its own: the parts differ in which of the target's own
+    # cells they lower (its white count, or its total).
+    flat = totals.reshape(len(totals), -1)
+    rows, options = np.nonzero(flat < ceiling)
+    cost = flat[rows, options]
+    cheapest = np.argsort(cost, kind="stable")[:CANDIDATES]
+    picks = [rows[cheapest] * flat.shape[1] + options[cheapest]]
+    for column in range(min(a_options.shape[1], 4)):         # the trusts (the rest are their areas)
         keys = a_options[rows, column]
-        ranked = np.lexsort((rows, cost, keys, breakdowns))                  # by breakdown and key, then cost
-        b_sorted, k_sorted = breakdowns[ranked], keys[ranked]
+        ranked = np.lexsort((rows, cost, keys, options))                     # by option and key, then cost
+        o_sorted, k_sorted = options[ranked], keys[ranked]
         first = np.ones(len(ranked), dtype=bool)
-        first[1:] = (b_sorted[1:] != b_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
+        first[1:] = (o_sorted[1:] != o_sorted[:-1]) | (k_sorted[1:] != k_sorted[:-1])
         chosen = ranked[first]                                               # the cheapest of each
-        picks.append((rows[chosen] * n_b + breakdowns[chosen]) * n_p + part_best[rows[chosen], breakdowns[chosen]])
+        picks.append(rows[chosen] * flat.shape[1] + options[chosen])
     picks = np.unique(np.concatenate(picks).astype(np.int64))
-    picks = picks[totals.ravel()[picks] < ceiling]
     return picks[np.lexsort((picks, totals.ravel()[picks]))][:MOST_CANDIDATES]
 
 
 def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, withheld, threshold: int,
-              area_dim, breakdown_dim, part_dim, ceiling: float = BLOCKED) -> list[int] | None:
+              area_dim, breakdown_dim, part_dim, ceilings: tuple = (BLOCKED,)) -> list[int] | None:
     """When no single move both empties the target and fills it to T (a 1 in Band 8d of a trust
     whose other senior bands hold 2 or 3 each), several moves can: down, each taken as many steps
     as its cells moved the target's way allow, until the target is at 0; up, likewise with the
     cells moved the other way, until it is at T. The moves are the cheapest of all (every cell at
-    least 1) below `ceiling`, tried in order of cost. Records the certificate; returns the rows it
-    hides, or None when they cannot do it."""
+    least 1) below the first of `ceilings` with which they can do it, tried in order of cost. Records
+    the certificate; returns the rows it hides, or None when they cannot do it."""
     a0, b0, p0 = target
     a_options, a_matrices, ratio_cost = area_dim
     b_options, b_matrices = breakdown_dim
@@ -647,6 +645,25 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
     if withheld[a0, b0, p0]:
         mine = np.where(values[a0] >= 1, 0.0, float(BLOCKED))
         totals = totals + (_one_area_slab({1: mine, -1: mine}, b_matrices, p_matrices, 1) - slabs[1][a0])[None]
+    for ceiling in ceilings:
+        found = _steps_below(totals, ceiling, target, grid, values, threshold, a_options, b_options, p_options)
+        if found is not None:
+            break
+    else:
+        return None
+    index, signs, valid, steps = found
+    used = np.flatnonzero(steps.any(axis=1)).tolist()
+    rows = grid.ravel()
+    moves = [[(int(rows[i]), int(sign)) for i, sign in zip(index[k][valid[k]].tolist(), signs[k][valid[k]].tolist())]
+             for k in used]
+    table.protect(int(grid[target]), moves, threshold, [float(steps[k, 0]) for k in used],
+                  [float(steps[k, 1]) for k in used])
+    return sorted({r for m in moves for r, _ in m})
+
+
+def _steps_below(totals, ceiling: float, target, grid, values, threshold: int, a_options, b_options, p_options):
+    """The candidates below `ceiling` (their cells, signs and validity, one row each) and the steps
+    along each that take the target down to 0 and up to T, or None when they cannot."""
     order = _diverse_candidates(totals, a_options, ceiling)
     if not len(order):
         return None
@@ -672,13 +689,7 @@ def _by_steps(table: Table, target: tuple[int, int, int], grid, values, cost, wi
         if taken is None:
             return None
         steps[:, side] = direction * taken
-    used = np.flatnonzero(steps.any(axis=1)).tolist()
-    rows = grid.ravel()
-    moves = [[(int(rows[i]), int(sign)) for i, sign in zip(index[k][valid[k]].tolist(), signs[k][valid[k]].tolist())]
-             for k in used]
-    table.protect(int(grid[target]), moves, threshold, [float(steps[k, 0]) for k in used],
-                  [float(steps[k, 1]) for k in used])
-    return sorted({r for m in moves for r, _ in m})
+    return index, signs, valid, steps
 
 
 def _greedy_steps(index, signs, valid, flat_values, target_flat: int, direction: int, need: float
