@@ -353,3 +353,48 @@ def test_a_move_pays_only_for_disparity_ratios_it_newly_hides_and_more_for_an_ar
     ratios.mark([[(row_of[(t1, 1, 1)], 1), (row_of[(t1, 3, 1)], 1)]], where_of)
     cost = ratios.cost(options[:1], np.array([lower_and_upper]))
     assert cost.tolist() == [[TIER_WEIGHT[1]]]                 # only T1's lower-to-middle ratio is left
+
+
+def test_a_band_count_with_no_partner_in_its_band_group_moves_four_trusts_so_no_area_ratio_is_hidden():
+    # Regions R1 (A acute, D mental health) and R2 (B acute, C mental health); one staff group G with
+    # Band 5 (lower) and Band 6 (upper), no unknown ethnicity. Counts (white, BME):
+    #   Band 5: A (50, 20), B (60, 30), C (40, 25), D (45, 22)
+    #   Band 6: A (10, 1),  B (12, 9),  C (11, 8),  D (13, 10)
+    # A's Band 6 BME count of 1 is the one sensitive cell. Band 6 is the whole upper band group, so any
+    # move through it changes A's upper and lower sums: its partner band is Band 5, and the moved
+    # trusts' lower-to-upper disparity ratios are lost (A's is hidden anyway: its upper BME sum is 1).
+    # Two trusts always differ in a region or a trust type, so a two-trust move would also lose two
+    # areas' ratios. A +1, B -1, C +1, D -1 keeps every region and trust-type sum: it costs only B's,
+    # C's and D's ratios. With white as the partner part (unknown counts are 0, totals are larger),
+    # the target goes down by 1 (every cell moved its way holds at least 1) and up by 7 (the cells
+    # moved the other way hold at least 7: A's Band 6 white 10 and Band 5 BME 20, B's Band 6 BME 9 and
+    # Band 5 white 60, C's Band 6 white 11 and Band 5 BME 25, D's Band 6 BME 10 and Band 5 white 45).
+    trusts = {"A": ("R1", "Acute"), "B": ("R2", "Acute"), "C": ("R2", "Mental health"), "D": ("R1", "Mental health")}
+    zone = Zone(trusts, {"A": {"G|Band 5": (50, 20, 0), "G|Band 6": (10, 1, 0)},
+                         "B": {"G|Band 5": (60, 30, 0), "G|Band 6": (12, 9, 0)},
+                         "C": {"G|Band 5": (40, 25, 0), "G|Band 6": (11, 8, 0)},
+                         "D": {"G|Band 5": (45, 22, 0), "G|Band 6": (13, 10, 0)}})
+    measures = zone.measures()
+    ratios = []
+    for (level, area), counts in zone.counts().items():
+        (w_low, b_low, _), (w_up, b_up, _) = counts["G|Band 5"], counts["G|Band 6"]
+        small = level != "england" and 1 <= b_up <= 7
+        ratios.append(_row(level, area, 1, "G", "disparity_lower_to_upper", (w_up / w_low) / (b_up / b_low),
+                           "count 1-7" if small else None))
+    measures = pd.concat([measures, pd.DataFrame(ratios)], ignore_index=True)
+    result = apply_secondary_suppression(measures, zone.areas(),
+                                         band_levels={"G|Band 5": "lower", "G|Band 6": "upper"})
+
+    secondary = hidden(result, "secondary")
+    assert {area for area, _, _ in secondary} == {"A", "B", "C", "D"}
+    moved = {(t, band, f"headcount_{part}") for t in "ABCD" for band in ("G|Band 5", "G|Band 6")
+             for part in ("white", "bme")} - {("A", "G|Band 6", "headcount_bme")}
+    ratios_lost = {(t, "G", "disparity_lower_to_upper") for t in "BCD"}
+    assert secondary == with_percentages(moved, result) | ratios_lost
+    certificate = json.loads(result.loc[result["protection_certificate"].notna(), "protection_certificate"].item())
+    signs = {"A": 1, "B": -1, "C": 1, "D": -1}
+    assert certificate["down"] == [-1.0] and certificate["up"] == [7.0]
+    assert sorted(map(tuple, certificate["moves"][0])) == sorted(
+        (1, "trust", t, band, f"headcount_{part}", signs[t] * band_sign * part_sign)
+        for t in "ABCD" for band, band_sign in (("G|Band 6", 1), ("G|Band 5", -1))
+        for part, part_sign in (("bme", 1), ("white", -1)))
