@@ -339,8 +339,9 @@ def test_each_kind_of_invalid_certificate_is_rejected_with_its_reason():
     # The same vector pointing the other way: the target must be moved by +1.
     flipped = [[*c[:5], -c[5]] for c in move]
     assert reason([flipped]) == "certificate invalid: the move shifts the target by -1, not +1"
-    # A cell moved by 2, and a cell that no move may shift.
-    assert reason([[*move[:-1], [*move[-1][:5], 2]]]).startswith("certificate invalid: moves 1:trust:B:G|Band 7")
+    # A cell moved by half a person, and a cell that no move may shift.
+    assert reason([[*move[:-1], [*move[-1][:5], 0.5]]]) == (
+        "certificate invalid: moves 1:trust:B:G|Band 7:headcount_unknown by 0.5, not a non-zero whole number")
     assert reason([move + [[1, "trust", "A", "G|Band 6", "pct_bme", 1]]]) == (
         "certificate invalid: moves 1:trust:A:G|Band 6:pct_bme, which no move may shift (a headcount, a rate of "
         "indicator 3 or 4, or a survey group's respondents)")

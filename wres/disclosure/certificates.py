@@ -143,8 +143,8 @@ def parse(text: str) -> tuple[list[list[tuple[tuple, int]]], list | None, list |
                     or not all(isinstance(x, str) for x in cell[1:5]):
                 raise Invalid(f"a cell that is not a release key and a delta: {cell!r}")
             key, delta = tuple(cell[:5]), cell[5]
-            if isinstance(delta, bool) or delta not in (1, -1):
-                raise Invalid(f"moves {_name(key)} by {delta!r}, not +1 or -1")
+            if isinstance(delta, bool) or not isinstance(delta, int) or delta == 0:
+                raise Invalid(f"moves {_name(key)} by {delta!r}, not a non-zero whole number")
             moves[-1].append((key, int(delta)))
     return moves, data.get("down"), data.get("up")
 

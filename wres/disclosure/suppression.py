@@ -49,6 +49,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from wres.disclosure.programs import GroupProgram
+
 SECONDARY = "secondary"
 KEY = ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]
 PARTS = ("white", "bme", "unknown", "total")
@@ -459,6 +461,10 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
                                      dtype=float) for q in range(len(PARTS))}
     breakdown_cache: dict[int, tuple] = {}
     area_cache: dict[tuple, tuple] = {}
+    programs: dict = {}    # staff group -> its GroupProgram; "tried" -> the last target's certified ends
+    # England's own count bounds every part of it: below T, no interval reaches T (the audit reports
+    # the cell as unprotectable) and only the hypercube's cheapest move keeps it from being exact.
+    england = areas.index.get(("england", "ENG"), areas.size)
     pairs_of: dict[int, np.ndarray] = {}
     # Costs as floats (exact for these integers) so the contractions below run as matrix products;
     # kept current as cells are hidden rather than recomputed.
@@ -528,16 +534,36 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         if hidden_rows is not None:
             _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
             continue
-        if not certified:
-            hidden_rows = None
+        # What the hypercube offers costs a region's, ICB's or trust type's headline figure (a disparity
+        # ratio): first what costs less, then a linear program that keeps every area's ratios, and
+        # only then the cheapest of the rest.
+        hidden_rows = None
+        if not certified and p0 == PARTS.index("total"):
+            hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
+                                          a_matrices, b_options, b_matrices, ratio_cost, ceiling=AREA_HEADLINE)
+        if hidden_rows is None and not certified:
+            hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims,
+                                    ceilings=(TIER_WEIGHT[1], AREA_HEADLINE))
+        program_may = bool(totals[ia, ib, ip] >= AREA_HEADLINE and band_levels and "|" in names[b0]
+                           and not names[b0].endswith("|all")
+                           and _england_value(grid, values, england, b0, p0) >= threshold)
+        if hidden_rows is None and program_may:
+            hidden_rows = _by_program(table, programs, (a0, b0, p0), grid, values, names, areas, ratios, band_levels,
+                                      threshold, certified_only=True)
+        if hidden_rows is None and not certified:
             if p0 == PARTS.index("total"):
                 hidden_rows = _total_by_parts(table, a0, b0, grid, values, cost, withheld, threshold, a_options,
                                               a_matrices, b_options, b_matrices, ratio_cost)
             if hidden_rows is None:
                 hidden_rows = _by_steps(table, (a0, b0, p0), grid, values, cost, withheld, threshold, *dims)
-            if hidden_rows is not None:
-                _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
-                continue
+            # Nothing certifies it: as far as a program keeping the areas' ratios goes, uncertified.
+            if hidden_rows is None and program_may:
+                hidden_rows = _by_program(table, programs, (a0, b0, p0), grid, values, names, areas, ratios,
+                                          band_levels, threshold, certified_only=False)
+        if hidden_rows is not None:
+            _keep_current(table, grid, values, cost, current, [where_of[row] for row in hidden_rows])
+            continue
+        if not certified:
             # No move reaches both 0 and T (England's own figure below T, say): the audit reports the
             # cell. Still hide the cheapest move, through non-zero cells where one will do, so that it
             # is not determined exactly.
@@ -574,6 +600,62 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         else:
             table.hide_uncertified(move)
         _keep_current(table, grid, values, cost, current, [cell[:3] for cell in block])
+
+
+def _england_value(grid, values, england: int, b0: int, p0: int) -> float:
+    """England's value of a breakdown and part (infinite when the release has none)."""
+    return float(values[england, b0, p0]) if england < len(grid) and grid[england, b0, p0] >= 0 else np.inf
+
+
+def _by_program(table: Table, programs: dict, target: tuple[int, int, int], grid, values, names: list[str], areas,
+                ratios: Ratios, band_levels: dict[str, str], threshold: int, certified_only: bool
+                ) -> list[int] | None:
+    """The target's two ends found by linear program (wres.disclosure.programs), keeping every area's
+    published disparity ratios: records the certificate and returns the rows it hides, or None.
+    Unless `certified_only` (the hypercube certifies the cell, at the price of an area's ratios:
+    protection comes first), ends that fall short are taken as far as they go, uncertified."""
+    group = names[target[1]].split("|", 1)[0]
+    if group not in programs:
+        programs[group] = GroupProgram(grid, values, names, group, areas, band_levels, ratios.columns, DISPARITY)
+    program = programs[group]
+    row = int(grid[target])
+    v0 = values[target]
+    fixed = table.blocked
+    if table.withheld[row]:
+        # A withheld trust's cells protect no one else, but its own sensitive cell moves with them.
+        own = grid[target[0]][grid[target[0]] >= 0]
+        fixed = fixed.copy()
+        fixed[own] = table.known[own]
+    state = (table.hidden, fixed, ratios.hidden, ratios.known)
+    # Solved once per target: nothing is hidden between a certified_only call and the one after it.
+    if programs.get("tried", (None,))[0] != row:
+        programs["tried"] = (row, [program.solve(row, goal, *state) for goal in (-v0, threshold - v0)])
+    ends = programs["tried"][1]
+    certified = all(d is not None for d in ends)
+    if not certified and certified_only:
+        return None
+    if not certified:
+        # Out of reach (an area's count holds a withheld trust's, which may not move): as far as the
+        # relations allow, uncertified (the audit reports the cell), still keeping the areas' ratios.
+        # One way only, if need be: the exact audit's "not determined" needs no more.
+        ends = [d if d is not None else program.solve(row, goal, *state, as_far=True)
+                for d, goal in zip(ends, (-v0, threshold - v0))]
+        ends = [d for d in ends if d is not None]
+        if not ends:
+            # Nor that: the area's count is a withheld trust's, which may serve here (the exact audit
+            # does not take withheld values as known).
+            loose = (table.hidden, table.known, ratios.hidden, ratios.known)
+            ends = [d for d in (program.solve(row, goal, *loose, as_far=True) for goal in (-v0, threshold - v0))
+                    if d is not None]
+        if not ends:
+            return None
+    moves = [[(int(r), int(x)) for r, x in zip(program.rows[d != 0].tolist(), d[d != 0].tolist())] for d in ends]
+    if certified:
+        table.protect(row, moves, threshold, [1.0, 0.0], [0.0, 1.0])
+    else:
+        for move in moves:
+            table.hide_uncertified(move)
+    return sorted({r for m in moves for r, _ in m})
 
 
 def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
@@ -726,7 +808,8 @@ def _padded(options: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarra
 
 
 def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld, threshold: int,
-                    a_options, a_matrices, b_options, b_matrices, ratio_cost) -> list[int] | None:
+                    a_options, a_matrices, b_options, b_matrices, ratio_cost, ceiling: float = BLOCKED
+                    ) -> list[int] | None:
     """A small total whose parts are each smaller than it (3 white and 2 BME make 5) cannot go down
     to 0 along one move: the part moved with it would go negative first. Down, it goes with each
     part p along that part's move (the total and p together, over one area and breakdown option)
@@ -755,7 +838,7 @@ def _total_by_parts(table: Table, a0: int, b0: int, grid, values, cost, withheld
             totals = totals + a_matrices[sa] @ np.vstack([x, np.zeros((1, x.shape[1]))])
         totals = totals + ratio_cost * any(PARTS[p] in ("white", "bme") for p in moved)
         ia, ib = np.unravel_index(int(np.argmin(totals)), totals.shape)
-        if totals[ia, ib] < BLOCKED and (best is None or totals[ia, ib] < best[0]):
+        if totals[ia, ib] < ceiling and (best is None or totals[ia, ib] < best[0]):
             best = (totals[ia, ib], q, ia, ib, moved)
     if best is None:
         return None
