@@ -398,3 +398,51 @@ def test_a_band_count_with_no_partner_in_its_band_group_moves_four_trusts_so_no_
         (1, "trust", t, band, f"headcount_{part}", signs[t] * band_sign * part_sign)
         for t in "ABCD" for band, band_sign in (("G|Band 6", 1), ("G|Band 5", -1))
         for part, part_sign in (("bme", 1), ("white", -1)))
+
+
+def test_a_senior_band_count_no_hypercube_move_protects_without_an_area_s_ratio_gets_a_linear_program_s_ends():
+    # One region (so England: neither can change); trust types Acute (A, D) and Mental health (E);
+    # staff group G with Band 5 (lower), Bands 8a and 9 (upper), no unknown ethnicity. (white, BME):
+    #   Band 5:  A (50, 20), D (60, 30), E (40, 25)
+    #   Band 8a: A (12, 0),  D (14, 9),  E (11, 10)
+    #   Band 9:  A (20, 1),  D (15, 0),  E (10, 9)
+    # Sensitive: A's Band 9 BME count of 1 and Acute's (A's 1 and D's 0). A's lower-to-upper ratio is
+    # hidden by the count rule (its upper BME sum is 1); D's, E's, Acute's, Mental health's and R's are
+    # published. To take A's 1 up to 8 every cube move fails: with Band 8a as the partner band, A's
+    # Band 8a BME (0) would have to give 7; with Band 5, a pair with D needs 7 in D's Band 9 BME (0),
+    # and a pair with E changes both trust types' upper sums; one region has no four-trust move.
+    # The linear program's up end, in BME counts:
+    # - A: Band 9 +7, and Band 5 -7, as its staff group's total stays and Band 8a holds none;
+    # - D: Band 8a -7, Band 5 +7, so that Acute's upper sum stays (D's ratio is lost);
+    # - E: Band 9 -7, so that England's Band 9 stays, and Band 8a +7, so that Mental health's upper
+    #   sum stays (E's ratio stays).
+    # Its down end is the same with -1 for +7: a published zero is never moved (A's Band 8a BME and D's
+    # Band 9 BME stay 0), so A's 1 can only go to its Band 5, D's Band 8a makes up Acute's upper sum and
+    # E's Band 9 England's.
+    zone = Zone({"A": ("R", "Acute"), "D": ("R", "Acute"), "E": ("R", "Mental health")},
+                {"A": {"G|Band 5": (50, 20, 0), "G|Band 8a": (12, 0, 0), "G|Band 9": (20, 1, 0)},
+                 "D": {"G|Band 5": (60, 30, 0), "G|Band 8a": (14, 9, 0), "G|Band 9": (15, 0, 0)},
+                 "E": {"G|Band 5": (40, 25, 0), "G|Band 8a": (11, 10, 0), "G|Band 9": (10, 9, 0)}})
+    ratios = []
+    for (level, area), counts in zone.counts().items():
+        (w_low, b_low, _), upper = counts["G|Band 5"], [counts[b] for b in ("G|Band 8a", "G|Band 9")]
+        w_up, b_up = sum(c[0] for c in upper), sum(c[1] for c in upper)
+        small = level != "england" and 1 <= b_up <= 7
+        ratios.append(_row(level, area, 1, "G", "disparity_lower_to_upper", (w_up / w_low) / (b_up / b_low),
+                           "count 1-7" if small else None))
+    measures = pd.concat([zone.measures(), pd.DataFrame(ratios)], ignore_index=True)
+    result = apply_secondary_suppression(measures, zone.areas(), band_levels={
+        "G|Band 5": "lower", "G|Band 8a": "upper", "G|Band 9": "upper"})
+
+    assert {a for a, _, m in hidden(result, "secondary") if m.startswith("disparity_")} == {"D"}
+    assert_protected(result, zone)
+    target = result[(result["area_code"] == "A") & (result["breakdown"] == "G|Band 9")
+                    & (result["measure"] == "headcount_bme")]
+    certificate = json.loads(target["protection_certificate"].item())
+    assert certificate["down"] == [1.0, 0.0] and certificate["up"] == [0.0, 1.0]
+    down, up = ({(c[2], c[3]): c[5] for c in move if c[1] == "trust" and c[4] == "headcount_bme"}
+                for move in certificate["moves"])
+    assert down == {("A", "G|Band 9"): -1, ("A", "G|Band 5"): 1, ("D", "G|Band 8a"): 1, ("D", "G|Band 5"): -1,
+                    ("E", "G|Band 9"): 1, ("E", "G|Band 8a"): -1}
+    assert up == {("A", "G|Band 9"): 7, ("A", "G|Band 5"): -7, ("D", "G|Band 8a"): -7, ("D", "G|Band 5"): 7,
+                  ("E", "G|Band 9"): -7, ("E", "G|Band 8a"): 7}
