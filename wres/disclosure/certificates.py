@@ -2,8 +2,9 @@
 own relations (docs/METHODOLOGY.md, "Disclosure control": the feasibility-interval standard).
 
 A certificate (confidential mart `wres_protection_certificates`, written by secondary
-suppression) is a list of *moves*: release cells with a delta of +1 or -1 each. What a delta
-shifts is one of the audit's unknowns (wres.disclosure.audit.build_system):
+suppression) is a list of *moves*: release cells with a delta each, a non-zero whole number (+1
+or -1 in a cube move; a linear program's end, wres.disclosure.programs, moves a cell by up to T).
+What a delta shifts is one of the audit's unknowns (wres.disclosure.audit.build_system):
 - `headcount_<part>` of indicator 1: that headcount ("hc");
 - `rate_white|rate_bme` of indicators 3 and 4: the latent event count behind the rate ("ev"),
   its base headcount fixed;
@@ -23,8 +24,8 @@ rule out that the target is 0 or T. Checked here, independently of the suppressi
    white and BME sums of the two band groups it compares), a relative likelihood, its interval
    or the rate as published (the events and bases of both rates), indicator 9's workforce share
    and gap (the all-staff BME and total headcounts).
-A certificate with several moves (a total that goes down with each of its parts) carries the
-steps along each move, `down` and `up`: the target must reach 0 at the one and T at the other
+A certificate with several moves (a total that goes down with each of its parts; a linear
+program's two ends, with steps (1, 0) and (0, 1)) carries the steps along each move, `down` and `up`: the target must reach 0 at the one and T at the other
 with nothing negative at either (the feasible set is convex, so the whole segment is feasible).
 
 Sensitive cells that cannot be protected are reported (a warning), not blocked: England's own

@@ -16,10 +16,10 @@ at every level, each a null vector of the relations the release carries for them
 add up to the total; the bands add up to the staff group's total, which stays as it is; trusts add
 up to each area, and England stays as it is), with every count at least 0 at the end, no band-group
 white or BME sum of an area changed where a ratio is published (nor a trust's the previous release
-published), a trust's at a cost, and no cell a reader knows moved. The cost is the L1 norm: a unit
-through a trust's cell costs 1, through an area's cell `AREA_UNIT`, through a trust's band-group
-sum `RATIO_UNIT`; cells hidden already cost nothing. HiGHS (one thread, fixed seed) solves it as a
-linear program; when the vertex it finds is not integral, as the same program with integer
+published), a trust's at a cost, and no cell a reader knows, nor a published zero, moved. The cost
+is the L1 norm: a unit through a trust's cell costs 1, through an area's cell `AREA_UNIT`, through a
+trust's band-group sum `RATIO_UNIT`; through a cell hidden already `HIDDEN_SHARE` of its own, so that
+nothing moves without need. HiGHS (one thread, no presolve, fixed seed) solves it as a linear program; when the vertex it finds is not integral, as the same program with integer
 columns. The two vectors are the certificate's two moves (deltas any non-zero integer), with steps
 (1, 0) down and (0, 1) up: the audit checks them against its own relations exactly.
 """

@@ -15,6 +15,9 @@ sdcTable, a product of one small null vector per dimension, exact for these hier
 - areas: two trusts, with the area totals of every level at which they differ (England is
   never hidden, and the two trusts' `+1` and `-1` cancel there), or four trusts that shift no
   area total (`Areas.cycles`), tried when every two-trust move costs a headline figure.
+Where every such move (or combination of moves) would hide a region's, ICB's or trust type's
+disparity ratio, a linear program finds the cell's two ends directly, keeping every area's ratios
+(`wres.disclosure.programs`: a senior-band 1 in a trust with few BME staff in its other senior bands).
 Every cell the move shifts other than the target is at least m = max(v0, T - v0), where v0 is the
 target's value: along `x + t d` for t in [-v0, T - v0] nothing goes negative, so the target reaches
 both 0 and T while every published relation holds. That move is the cell's *protection
