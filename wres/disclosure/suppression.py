@@ -605,6 +605,17 @@ def protect_headcounts(table: Table, year_rows: pd.DataFrame, areas: Areas, thre
         _keep_current(table, grid, values, cost, current, [cell[:3] for cell in block])
 
 
+def _pinned_above_zero(table: Table, grid, values, areas, target: tuple[int, int, int], fixed: np.ndarray) -> bool:
+    """Whether an area's cell holds a trust's count above 0 that may not move."""
+    a0, b0, p0 = target
+    level = areas.codes.at[a0, "level"]
+    if level not in areas.parent:
+        return False
+    members = areas.trusts[areas.parent[level] == a0]
+    rows = grid[members, b0, p0]
+    return bool(((rows >= 0) & fixed[rows.clip(min=0)] & (values[members, b0, p0] > 0)).any())
+
+
 def _england_value(grid, values, england: int, b0: int, p0: int) -> float:
     """England's value of a breakdown and part (infinite when the release has none)."""
     return float(values[england, b0, p0]) if england < len(grid) and grid[england, b0, p0] >= 0 else np.inf
@@ -632,7 +643,10 @@ def _by_program(table: Table, programs: dict, target: tuple[int, int, int], grid
     state = (table.hidden, fixed, ratios.hidden, ratios.known)
     # Solved once per target: nothing is hidden between a certified_only call and the one after it.
     if programs.get("tried", (None,))[0] != row:
-        programs["tried"] = (row, [program.solve(row, goal, *state) for goal in (-v0, threshold - v0)])
+        # An area's count that holds a fixed trust's (a withheld one's) cannot reach 0: no need to ask.
+        down = None if _pinned_above_zero(table, grid, values, areas, target, fixed) else \
+            program.solve(row, -v0, *state)
+        programs["tried"] = (row, [down, program.solve(row, threshold - v0, *state) if down is not None else None])
     ends = programs["tried"][1]
     certified = all(d is not None for d in ends)
     if not certified and certified_only:
