@@ -31,6 +31,13 @@ SURVEY_OCCUPATIONS = (
     "Other",
 )
 BOARD_ROLES = ("Executive", "Non-executive")
+# Indicator 1's headcount parts (`headcount_<part>`), the band groups of the pay_bands seed, and the
+# two band groups each race disparity ratio compares.
+HEADCOUNT_PARTS = ("white", "bme", "unknown", "total")
+BAND_GROUPS = ("lower", "middle", "upper")
+DISPARITY_RATIOS = {"disparity_lower_to_middle": ("lower", "middle"),
+                    "disparity_middle_to_upper": ("middle", "upper"),
+                    "disparity_lower_to_upper": ("lower", "upper")}
 
 
 def read_seed(name: str) -> list[dict[str, str]]:

@@ -43,7 +43,7 @@ from wres.disclosure.linalg import determined_unknowns
 DEFAULT_THRESHOLDS = ProtectionThresholds()  # 8 for counts, 11 for respondents
 
 KEY = ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]
-PARTS = ("white", "bme", "unknown", "total")
+PARTS = vocabulary.HEADCOUNT_PARTS
 GROUPS = ("white", "bme")
 AREA_LEVELS = ("region", "trust_type")
 SURVEY = (5, 6, 7, 8)

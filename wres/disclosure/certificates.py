@@ -25,8 +25,8 @@ rule out that the target is 0 or T. Checked here, independently of the suppressi
    or the rate as published (the events and bases of both rates), indicator 9's workforce share
    and gap (the all-staff BME and total headcounts).
 A certificate with several moves (a total that goes down with each of its parts; a linear
-program's two ends, with steps (1, 0) and (0, 1)) carries the steps along each move, `down` and `up`: the target must reach 0 at the one and T at the other
-with nothing negative at either (the feasible set is convex, so the whole segment is feasible).
+program's two ends, with steps (1, 0) and (0, 1)) carries the steps along each move, `down` and
+`up`: the target must reach 0 at the one and T at the other with nothing negative at either (the feasible set is convex, so the whole segment is feasible).
 
 Sensitive cells that cannot be protected are reported (a warning), not blocked: England's own
 figure for the same coordinate is below T (England is published in full, so it bounds its
@@ -46,11 +46,12 @@ from fractions import Fraction
 
 import pandas as pd
 
+from wres.vocabulary import DISPARITY_RATIOS
+
 SURVEY = (5, 6, 7, 8)
 EVENT_INDICATORS = (3, 4)
 RATIOS = ("relative_likelihood", "ci_lower", "ci_upper", "relative_likelihood_as_published")
-DISPARITY = {"disparity_lower_to_middle": ("lower", "middle"), "disparity_middle_to_upper": ("middle", "upper"),
-             "disparity_lower_to_upper": ("lower", "upper")}
+DISPARITY = DISPARITY_RATIOS
 WITHHELD = "declaration<80%"
 PROTECTED, UNPROTECTED, UNPROTECTABLE, UNCERTIFIED = "protected", "unprotected", "unprotectable", "uncertified"
 

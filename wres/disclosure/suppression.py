@@ -53,17 +53,17 @@ import pandas as pd
 from scipy import sparse
 
 from wres.disclosure.programs import GroupProgram
+from wres.vocabulary import BAND_GROUPS, DISPARITY_RATIOS, HEADCOUNT_PARTS
 
 SECONDARY = "secondary"
 KEY = ["wres_year", "indicator", "level", "area_code", "breakdown", "measure"]
-PARTS = ("white", "bme", "unknown", "total")
+PARTS = HEADCOUNT_PARTS
 AREA_LEVELS = ("region", "icb", "trust_type")
 SURVEY_INDICATORS = (5, 6, 7, 8)
 RATE_INDICATORS = (2, 3, 4)
 EVENT_INDICATORS = (3, 4)
-BAND_LEVELS = ("lower", "middle", "upper")
-DISPARITY = {"disparity_lower_to_middle": ("lower", "middle"), "disparity_middle_to_upper": ("middle", "upper"),
-             "disparity_lower_to_upper": ("lower", "upper")}
+BAND_LEVELS = BAND_GROUPS
+DISPARITY = DISPARITY_RATIOS
 # Costs: one cell of a tier outweighs any hypercube's worth (at most 64 cells) of the tier below.
 VALUE_CAP = 10**6 - 1
 TIER_WEIGHT = {1: 10**12, 2: 10**9, 3: 10**6}
@@ -630,7 +630,7 @@ def _by_program(table: Table, programs: dict, target: tuple[int, int, int], grid
     protection comes first), ends that fall short are taken as far as they go, uncertified."""
     group = names[target[1]].split("|", 1)[0]
     if group not in programs:
-        programs[group] = GroupProgram(grid, values, names, group, areas, band_levels, ratios.columns, DISPARITY)
+        programs[group] = GroupProgram(grid, values, names, group, areas, band_levels, ratios.columns)
     program = programs[group]
     row = int(grid[target])
     v0 = values[target]
