@@ -347,6 +347,17 @@ def test_each_kind_of_invalid_certificate_is_rejected_with_its_reason():
         "indicator 3 or 4, or a survey group's respondents)")
     # Several moves without their steps.
     assert reason([move, move]) == "certificate invalid: several moves without a step down and up along each"
+    # A linear program's vertex with halves: whole deltas twice the move's, taken half-way. A's Band 6
+    # BME is 3: down, -1.5 steps of +2 take it to 0; up, 2.5 steps take it to 8. Every cell moved
+    # against it (A's Band 6 unknown 12, Band 7 BME 15, B's Band 6 BME 35, Band 7 unknown 11) stays
+    # at least 2.5 * 2 = 5 above 0; every cell moved with it at least 1.5 * 2 = 3.
+    double = [[*c[:5], 2 * c[5]] for c in move]
+    assert reason([double, double], down=[-1.5, 0], up=[0, 2.5]) is None
+    # Steps that leave the target short of 8 (3 + 2 * 2 = 7), and one that overshoots 0 (3 - 2 * 2 < 0).
+    assert reason([double, double], down=[-1.5, 0], up=[0, 2]) == \
+        "certificate invalid: the target reaches 7, not 8, at the up end"
+    assert reason([double, double], down=[-2, 0], up=[0, 2.5]) == \
+        "certificate invalid: the target reaches -1, not 0, at the down end"
     # Text that is not a certificate.
     certs = certificates({target: []})
     certs["certificate"] = '{"moves": [[1, "trust"'

@@ -16,6 +16,7 @@ import pytest
 from scipy.optimize import linprog
 
 from tests.test_disclosure import BANDS, PARTS, THREE_TRUSTS, Zone, _row, hidden, released, with_percentages
+from wres.disclosure.programs import whole_multiple
 from wres.disclosure.suppression import apply_secondary_suppression
 
 YEAR = 2022
@@ -446,3 +447,15 @@ def test_a_senior_band_count_no_hypercube_move_protects_without_an_area_s_ratio_
                     ("E", "G|Band 9"): 1, ("E", "G|Band 8a"): -1}
     assert up == {("A", "G|Band 9"): 7, ("A", "G|Band 5"): -7, ("D", "G|Band 8a"): -7, ("D", "G|Band 5"): 7,
                   ("E", "G|Band 9"): -7, ("E", "G|Band 8a"): 7}
+
+
+def test_a_linear_program_s_vertex_with_halves_is_written_as_whole_deltas_taken_part_of_the_way():
+    # A vertex (0.5, -0.5, 1.5, 0) is twice whole deltas (1, -1, 3, 0) taken half-way; quarters four
+    # times; a whole vertex as it is. A third is not exact in a certificate's JSON (0.333...): not used.
+    half = whole_multiple(np.array([0.5, -0.5, 1.5, 0.0]))
+    assert half.scale == 2 and half.d.tolist() == [1, -1, 3, 0] and half.step == 0.5
+    quarter = whole_multiple(np.array([0.25, -1.0, 0.75]))
+    assert quarter.scale == 4 and quarter.d.tolist() == [1, -4, 3]
+    whole = whole_multiple(np.array([-7.0, 7.0, 1e-9]))
+    assert whole.scale == 1 and whole.d.tolist() == [-7, 7, 0]
+    assert whole_multiple(np.array([1 / 3, -1 / 3])) is None

@@ -25,7 +25,7 @@ rule out that the target is 0 or T. Checked here, independently of the suppressi
    or the rate as published (the events and bases of both rates), indicator 9's workforce share
    and gap (the all-staff BME and total headcounts).
 A certificate with several moves (a total that goes down with each of its parts; a linear
-program's two ends, with steps (1, 0) and (0, 1)) carries the steps along each move, `down` and
+program's two ends, with steps (1/k, 0) and (0, 1/k), k = 1, 2, 4 or 8) carries the steps along each move, `down` and
 `up`: the target must reach 0 at the one and T at the other with nothing negative at either (the feasible set is convex, so the whole segment is feasible).
 
 Sensitive cells that cannot be protected are reported (a warning), not blocked: England's own

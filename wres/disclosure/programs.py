@@ -20,12 +20,17 @@ published), a trust's at a cost, and no cell a reader knows, nor a published zer
 is the L1 norm: a unit through a trust's cell costs 1, through an area's cell `AREA_UNIT`, through a
 trust's band-group sum `RATIO_UNIT`; through a cell hidden already `HIDDEN_SHARE` of its own, so that
 nothing moves without need. HiGHS (one thread, no presolve, fixed seed) solves it as a linear
-program; a vertex that is not whole (it has halves) is not used. The two vectors are the
-certificate's two moves (deltas any non-zero integer), with steps (1, 0) down and (0, 1) up: the
-audit checks them against its own relations exactly.
+program. The feasibility interval is the linear program's (a reader's bound over real numbers, as
+tau-ARGUS audits), so a vertex with halves or quarters is as good a witness as a whole one: each end
+is written as whole deltas taken 1/k of the way (k = 1, 2, 4 or 8, exact in JSON); a vertex with
+other fractions is not used. The two ends are the certificate's two moves (deltas any non-zero
+integer), with steps (1/k, 0) down and (0, 1/k) up: the audit checks them against its own relations
+exactly.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -39,6 +44,19 @@ AREA_UNIT = 50.0
 RATIO_UNIT = 500.0
 TOWARDS_GOAL = 1e5    # a unit of the target's way, when its goal is out of reach, outweighs any path's cost
 HIDDEN_SHARE = 0.01   # a cell hidden already costs this share of its unit: nothing moves without need
+SCALES = (1, 2, 4, 8)  # a vertex's fractions: powers of two, so that a step 1/scale is exact in a certificate's JSON
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of a target's interval: whole deltas `d` over a program's rows, taken `1/scale` of the way."""
+
+    d: np.ndarray
+    scale: int
+
+    @property
+    def step(self) -> float:
+        return 1.0 / self.scale
 
 
 class GroupProgram:
@@ -129,8 +147,8 @@ class GroupProgram:
         return h
 
     def solve(self, target_row: int, goal: float, hidden: np.ndarray, fixed: np.ndarray,
-              ratio_hidden: np.ndarray, ratio_known: np.ndarray, as_far: bool = False) -> np.ndarray | None:
-        """Integer deltas over `self.rows` taking the target row by `goal`, or None when there are none.
+              ratio_hidden: np.ndarray, ratio_known: np.ndarray, as_far: bool = False) -> End | None:
+        """Deltas over `self.rows` taking the target row by `goal`, or None when there are none.
         `hidden`, `fixed`: per release row; `ratio_hidden`, `ratio_known`: per area and ratio column.
         `as_far`: as far towards `goal` as the relations allow, when it cannot be reached (a withheld
         trust's count inside an area's keeps the area's from 0); None when not even one step."""
@@ -177,20 +195,30 @@ class GroupProgram:
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         x = np.array(h.getSolution().col_value)
-        d = x[:n] - x[n:2 * n]
-        if np.abs(d - np.round(d)).max() > 1e-7:
-            # A vertex with halves: an integer program would find whole numbers, but its search takes
-            # seconds to minutes and a time limit would make the release depend on the machine.
+        end = whole_multiple(x[:n] - x[n:2 * n])
+        if end is None:
             return None
-        d = np.round(d).astype(np.int64)
+        d, scale = end.d, end.scale
         # Checked exactly: every relation, every count at least 0, the target at its goal, and every sum
         # that may not change unchanged.
-        reached = d[t] == round(goal) if not as_far else d[t] * goal > 0
-        if (self.relations @ d != 0).any() or (self.values + d < 0).any() or not reached:
+        reached = d[t] == round(goal) * scale if not as_far else d[t] * goal > 0
+        if (self.relations @ d != 0).any() or ((self.values * scale + d < 0) & (d != 0)).any() or not reached:
             return None
         if (((self.sums @ d) != 0) & (s_upper == 0)).any() or (d[still] != 0).any():
             return None
-        return d
+        return End(d, scale)
+
+
+def whole_multiple(found: np.ndarray) -> End | None:
+    """A solver's vertex as whole deltas and the fraction of them it is: a vertex may have halves or
+    quarters, and the feasibility interval is the linear program's (a reader's bound over real
+    numbers, as tau-ARGUS audits), so such a point is as good a witness as a whole one. None when
+    its fractions are not halves, quarters or eighths (a step would not be exact in JSON)."""
+    for scale in SCALES:
+        scaled = found * scale
+        if np.abs(scaled - np.round(scaled)).max(initial=0.0) < 1e-6:
+            return End(np.round(scaled).astype(np.int64), scale)
+    return None
 
 
 def _matrix(relations: list[tuple[list[int], list[int]]], n: int) -> sparse.csr_matrix:

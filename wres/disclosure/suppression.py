@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from wres.disclosure.programs import GroupProgram
+from wres.disclosure.programs import End, GroupProgram
 from wres.vocabulary import BAND_GROUPS, DISPARITY_RATIOS, HEADCOUNT_PARTS
 
 SECONDARY = "secondary"
@@ -622,8 +622,7 @@ def _england_value(grid, values, england: int, b0: int, p0: int) -> float:
 
 
 def _by_program(table: Table, programs: dict, target: tuple[int, int, int], grid, values, names: list[str], areas,
-                ratios: Ratios, band_levels: dict[str, str], threshold: int, certified_only: bool
-                ) -> list[int] | None:
+                ratios: Ratios, band_levels: dict[str, str], threshold: int, certified_only: bool) -> list[int] | None:
     """The target's two ends found by linear program (wres.disclosure.programs), keeping every area's
     published disparity ratios: records the certificate and returns the rows it hides, or None.
     Unless `certified_only` (the hypercube certifies the cell, at the price of an area's ratios:
@@ -666,13 +665,19 @@ def _by_program(table: Table, programs: dict, target: tuple[int, int, int], grid
                     if d is not None]
         if not ends:
             return None
-    moves = [[(int(r), int(x)) for r, x in zip(program.rows[d != 0].tolist(), d[d != 0].tolist())] for d in ends]
+    moves = [_move(program, e) for e in ends]
     if certified:
-        table.protect(row, moves, threshold, [1.0, 0.0], [0.0, 1.0])
+        table.protect(row, moves, threshold, [ends[0].step, 0.0], [0.0, ends[1].step])
     else:
         for move in moves:
             table.hide_uncertified(move)
     return sorted({r for m in moves for r, _ in m})
+
+
+def _move(program: GroupProgram, end: End) -> list[tuple[int, int]]:
+    """A program's end as a move: (release row, whole delta) for each cell it shifts."""
+    moved = end.d != 0
+    return [(int(r), int(x)) for r, x in zip(program.rows[moved].tolist(), end.d[moved].tolist())]
 
 
 def _keep_current(table: Table, grid, values, cost, current, cells) -> None:
