@@ -199,8 +199,8 @@ class GroupProgram:
         if end is None:
             return None
         d, scale = end.d, end.scale
-        # Checked exactly: every relation, every count at least 0, the target at its goal, and every sum
-        # that may not change unchanged.
+        # Checked exactly: every relation, every count it moves at least 0 (a missing value never moves),
+        # the target at its goal, and every sum that may not change unchanged.
         reached = d[t] == round(goal) * scale if not as_far else d[t] * goal > 0
         if (self.relations @ d != 0).any() or ((self.values * scale + d < 0) & (d != 0)).any() or not reached:
             return None
