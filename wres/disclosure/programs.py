@@ -125,6 +125,10 @@ class GroupProgram:
         self.ratio_levels = [DISPARITY_RATIOS[m] for g, m in ratio_columns if g == group]
         self.is_trust = np.zeros(self.var.shape[0], dtype=bool)
         self.is_trust[areas.trusts] = True
+        # Per sum row: its area, and which of the group's ratio columns are built from it.
+        self.sum_area = np.array([a for a, _ in self.sum_key], dtype=np.int64)
+        self.sum_uses = np.array([[level in levels for levels in self.ratio_levels] for _, level in self.sum_key],
+                                 dtype=bool).reshape(len(self.sum_key), len(self.ratio_levels))
         self.highs = self._model()
 
     def _model(self) -> highspy.Highs:
@@ -171,16 +175,11 @@ class GroupProgram:
         cost = np.where(self.is_trust[area], 1.0, AREA_UNIT) * np.where(hidden[self.rows], HIDDEN_SHARE, 1.0)
         # A band-group sum: fixed where an area's ratio built from it is published, or a trust's that a
         # reader has; a trust's costs RATIO_UNIT a unit; free where no published ratio uses it.
-        s_upper = np.zeros(r)
-        s_cost = np.zeros(r)
-        for k, (a, level) in enumerate(self.sum_key):
-            uses = [c for c, levels in zip(self.ratio_columns, self.ratio_levels) if level in levels]
-            published = [c for c in uses if not ratio_hidden[a, c]]
-            if not published:
-                s_upper[k] = inf
-            elif self.is_trust[a] and not ratio_known[a, published].any():
-                s_upper[k] = inf
-                s_cost[k] = RATIO_UNIT
+        published = self.sum_uses & ~ratio_hidden[self.sum_area][:, self.ratio_columns]
+        unknown = ~(published & ratio_known[self.sum_area][:, self.ratio_columns]).any(axis=1)
+        at_cost = published.any(axis=1) & self.is_trust[self.sum_area] & unknown
+        s_upper = np.where(~published.any(axis=1) | at_cost, inf, 0.0)
+        s_cost = np.where(at_cost, RATIO_UNIT, 0.0)
         lower = np.concatenate([p_lower, m_lower, np.zeros(2 * r)])
         upper = np.concatenate([p_upper, m_upper, s_upper, s_upper])
         if as_far:
