@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wres.config import ConfigError, Settings, load_settings
+from wres.config import PUBLICATION_WORKERS, ConfigError, Settings, load_settings
 from wres.text import printable
 
 console = Console(stderr=True)
@@ -91,9 +91,12 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.option("--no-publish", is_flag=True, help="Stop after the dbt build; publish nothing.")
 @click.option("--force", is_flag=True, help="Reload, rebuild and republish even what has not changed.")
 @click.option("--wait", is_flag=True, help="When another refresh is writing the warehouse, wait for it instead of exiting.")
+@click.option("--workers", type=click.IntRange(1, 8), default=PUBLICATION_WORKERS, show_default=True,
+              help="WRES years published side by side, each in a process of its own (about 1 GB each at national "
+                   "size); 1 publishes one after another. The releases are the same either way.")
 @click.option("--verbose", "-v", is_flag=True, help="With a failed step's error, print its stack trace.")
 @click.pass_context
-def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
+def refresh(ctx, years, no_publish, force, wait, verbose, workers) -> None:
     """Load, transform and publish the WRES years whose inputs changed, with progress."""
     from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
     from wres.freshness import plan_refresh
@@ -139,7 +142,7 @@ def refresh(ctx, years, no_publish, force, wait, verbose) -> None:
                 console.print(f"WRES {_span(plan.ingest)}: files changed, loading", highlight=False)
             for year in plan.publish:
                 console.print(f"WRES {year}: republishing ({plan.reasons[year]})", highlight=False)
-            ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose)
+            ok = _run_refresh(s, plan, publish=not no_publish, verbose=verbose, workers=workers)
             if snapshot_stale(s):  # the build swaps it in; this retries when that failed
                 # What was published stays published: a reader holding the warehouse open only delays
                 # the snapshot, a warning, retried by the next refresh.
@@ -200,7 +203,7 @@ def _dagster_instance(settings: Settings):
     return dg.DagsterInstance.get()
 
 
-def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False) -> bool:
+def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool, workers: int) -> bool:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from orchestration.interrupts import RefreshInterrupted
@@ -232,7 +235,8 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool = False)
         progress_listeners.append(on_dbt_progress)
         interrupted = None
         try:
-            result = run_refresh(settings, plan.years, instance, publish=publish, on_step=on_step, plan=plan)
+            result = run_refresh(settings, plan.years, instance, publish=publish, on_step=on_step, plan=plan,
+                                 workers=workers)
         except RefreshInterrupted as exc:  # report what was done, then stop
             result, interrupted = exc.outcome, exc
         finally:

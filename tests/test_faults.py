@@ -270,12 +270,15 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
     while not _holds(dbt[0], zone.warehouse) and time.monotonic() < deadline and refresh.poll() is None:
         time.sleep(0.05)
     assert _holds(dbt[0], zone.warehouse), "dbt never opened the warehouse"
+    children = _children(refresh.pid)  # dbt, and the publication worker warming up meanwhile
+    assert len(children) >= 2
     os.kill(refresh.pid, signal.SIGKILL)
     refresh.wait()
     deadline = time.monotonic() + 20
-    while any(Path(f"/proc/{p}").exists() and _is_dbt(p) for p in dbt) and time.monotonic() < deadline:
+    while any(_alive(p) for p in children) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(Path(f"/proc/{p}").exists() and _is_dbt(p) for p in dbt), "dbt outlived the refresh"
+    assert [p for p in children if _alive(p)] == [], "a child outlived the refresh"
 
     # RBB revises its 2018 board return meanwhile; an analyst has the snapshot open throughout.
     replace_in(zone.raw_dir / "dcf" / "2018" / "board__S18-RBB-1.csv", "Executive,Y,White,6", "Executive,Y,White,7")

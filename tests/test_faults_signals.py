@@ -1,9 +1,12 @@
-"""Told to stop: a refresh interrupted by SIGTERM says so in words, and `make dagster` stops on
-SIGTERM and on SIGINT, with everything it started."""
+"""Told to stop: a refresh interrupted by SIGTERM says so in words (while dbt builds, and while two
+years publish side by side), and `make dagster` stops on SIGTERM and on SIGINT, with everything it
+started."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -52,6 +55,68 @@ def test_sigterm_during_a_refresh_is_said_in_words(zone):
     assert digests(zone.publish_dir) == releases_before and digests(zone.raw_dir) == raw_before
     with writer_lock(zone.warehouse):  # free: taken at once, or this raises WarehouseBusy
         pass
+
+
+def test_sigterm_while_two_years_publish_side_by_side_stops_both(zone):
+    """`wres refresh --force` republishes 2017 and 2018 side by side: 2018 in a publication worker, 2017 in the
+    refresh's own process. Both are held still writing their gate report's checks.json, a named pipe nothing
+    reads (as in test_faults' kill test), when the refresh alone gets SIGTERM. It stops its worker; each year
+    fails as "interrupted"; both previous releases stay byte for byte and no half-written folder is left; no
+    process of the refresh survives; the exit code is 130 and the writer lock is free."""
+    before = {year: digests(zone.publish_dir / year) for year in ("2017", "2018")}
+    pipes = {}
+    refresh = None
+    try:
+        for year in ("2017", "2018"):
+            checks = zone.publish_dir / "gate_reports" / year / "checks.json"
+            assert checks.stat().st_size > 2 * 4096  # the attempt's own is as long: it cannot fit the pipe
+            checks.unlink()
+            os.mkfifo(checks)
+            pipes[year] = os.open(checks, os.O_RDONLY | os.O_NONBLOCK)  # a reader: the writer's open does not wait
+            fcntl.fcntl(pipes[year], fcntl.F_SETPIPE_SZ, 4096)
+        refresh = subprocess.Popen([WRES, "--raw-dir", str(zone.raw_dir), "--warehouse", str(zone.warehouse),
+                                    "--publish-dir", str(zone.publish_dir), "refresh", "--force"],
+                                   env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        poller = select.poll()
+        for pipe in pipes.values():
+            poller.register(pipe, select.POLLIN)
+        held: set[int] = set()
+        deadline = time.monotonic() + 600
+        while len(held) < 2 and refresh.poll() is None and time.monotonic() < deadline:
+            held |= {pipe for pipe, _ in poller.poll(500)}
+        assert len(held) == 2, f"the refresh ({refresh.poll()}) did not reach both publications"
+        group = [refresh.pid, *_descendants(refresh.pid)]
+        assert sorted(p.name[:len(".incoming-2017")] for p in zone.publish_dir.glob(".incoming-*")) == [
+            ".incoming-2017", ".incoming-2018"]
+        refresh.send_signal(signal.SIGTERM)
+        out, _ = refresh.communicate(timeout=120)
+    finally:
+        for pipe in pipes.values():
+            os.close(pipe)
+        if refresh is not None and refresh.poll() is None:
+            refresh.kill()
+    output = " ".join(out.split())
+    assert refresh.returncode == 130, output
+    for year in ("2017", "2018"):
+        assert f"publish WRES {year} failed: interrupted (SIGTERM or Ctrl-C)" in output, output
+    assert "published nothing" in output
+    assert "Traceback" not in output and "DagsterExecutionInterruptedError" not in output
+    deadline = time.monotonic() + 30  # Dagster's log watchers of a run go once they see its process gone
+    while any(_alive(p) for p in group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert {p: _command(p) for p in group if _alive(p)} == {}
+    for year, files in before.items():
+        assert digests(zone.publish_dir / year) == files, f"WRES {year}'s release changed"
+    assert list(zone.publish_dir.glob(".incoming-*")) == [] and list(zone.publish_dir.glob(".previous-*")) == []
+    with writer_lock(zone.warehouse):  # free: taken at once, or this raises WarehouseBusy
+        pass
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "(gone)"
 
 
 def _free_port() -> int:

@@ -142,11 +142,14 @@ def _check_of(instance, key: dg.AssetCheckKey, year: str):
         [key], partition_filter=PartitionKeyFilter(key=year))[key]
 
 
-def _materialization(instance, asset: str, partition: str | None = None):
-    records = instance.fetch_materializations(
+def _materialization_record(instance, asset: str, partition: str | None = None):
+    return instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey.from_user_string(asset),
-                              asset_partitions=[partition] if partition else None), limit=1).records
-    return records[0].asset_materialization.metadata
+                              asset_partitions=[partition] if partition else None), limit=1).records[0]
+
+
+def _materialization(instance, asset: str, partition: str | None = None):
+    return _materialization_record(instance, asset, partition).asset_materialization.metadata
 
 
 def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refreshed, tmp_path, monkeypatch):
@@ -156,6 +159,8 @@ def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refre
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
     with dg.DagsterInstance.get() as instance:
         # Each year's gate is its own check result, read back per partition from the run that published it.
+        by = json.loads((refreshed / "refreshed_by.json").read_text())
+        publishers = {}
         for year in ("2017", "2018"):
             gate = _check_of(instance, dg.AssetCheckKey(RELEASE, "publication_gate"), year)
             evaluation = gate.event.dagster_event.event_specific_data
@@ -163,9 +168,16 @@ def test_refresh_publishes_every_year_and_a_broken_year_blocks_only_itself(refre
             assert (gate.partition, evaluation.partition) == (year, year)
             assert (run.job_name, run.tags["dagster/partition"]) == ("publish_year_job", year)
             assert evaluation.metadata["blocking_failures"].value == 0
-            # Every run that used the warehouse names the process that ran it (the test process that refreshed).
-            by = json.loads((refreshed / "refreshed_by.json").read_text())
-            assert run.tags[PID_TAG] == str(by["pid"]) and run.tags[PROCESS_START_TAG] == by["process_start"]
+            publishers[year] = (run.tags[PID_TAG], run.tags[PROCESS_START_TAG])
+        # Every run that used the warehouse names the process that ran it. The two years were published side
+        # by side: the newest by a publication worker (a process of its own, gone since), 2017 by the test
+        # process that refreshed, which also ran the loads.
+        assert publishers["2017"] == (str(by["pid"]), by["process_start"])
+        worker = int(publishers["2018"][0])
+        assert worker != by["pid"] and publishers["2018"][1]
+        assert process_start(worker) != publishers["2018"][1]  # it has ended with the refresh
+        load = instance.get_run_by_id(_materialization_record(instance, "raw/dcf_recruitment", "2018").run_id)
+        assert (load.tags[PID_TAG], load.tags[PROCESS_START_TAG]) == (str(by["pid"]), by["process_start"])
         # Standard metadata: row counts and column schemas. 2017's recruitment files hold 2 x 3 rows,
         # 2018's 4 x 3; the columns are the file's, then the load's.
         assert _materialization(instance, "raw/dcf_recruitment", "2017")["dagster/row_count"].value == 6

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -425,3 +426,30 @@ def test_a_trust_without_a_type_is_a_data_quality_warning():
     untyped = next(r for r in results if r.column == "trust_type")
     assert not untyped.success and untyped.severity == "warning" and untyped.failing_rows == ["2018:RCC"]
     assert all(r.success for r in results if r.column != "trust_type")
+
+
+def test_a_year_published_beside_another_is_the_same_bytes_as_one_published_alone(refreshed, released):
+    """The shared refresh published 2017 and 2018 side by side (2018 in a publication worker, 2017 in the
+    refreshing process); `released` published 2018 again from the same warehouse, alone, in this process.
+    Every file is the same, byte for byte, but for the moment of publication: the manifest's published_at, the
+    data-quality page's "Generated" minute and, in the manifest, that page's hash."""
+    _, _, release, _ = released
+    beside, alone = refreshed / "published" / "2018", release.folder
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    beside_files, alone_files = files(beside), files(alone)
+    assert sorted(beside_files) == sorted(alone_files)
+    assert {"report/index.html", "wres_indicator_summary.parquet", "data_quality.html"} <= set(beside_files)
+    assert any(name.endswith(".pdf") for name in beside_files)  # the newest year prints its board packs
+    differ = sorted(name for name in beside_files if beside_files[name] != alone_files[name])
+    assert "manifest.json" in differ and set(differ) <= {"data_quality.html", "manifest.json"}  # the same minute or not
+    manifests = [json.loads(files_[name]) for files_, name in ((beside_files, "manifest.json"),
+                                                                (alone_files, "manifest.json"))]
+    for manifest in manifests:  # what the two moments change: when, and the hash of the page that says when
+        del manifest["published_at"], manifest["file_sha256"]["data_quality.html"]
+    assert manifests[0] == manifests[1]
+    pages = [re.sub(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", "Generated (time)",
+                    f["data_quality.html"].decode("utf-8"), count=1) for f in (beside_files, alone_files)]
+    assert pages[0] == pages[1]

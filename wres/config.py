@@ -39,6 +39,10 @@ METHODOLOGY_MINIMUMS = {"small_count_min": 1, "small_count_max": 7, "survey_min_
 # cannot be read back from a full-precision k/n (docs/METHODOLOGY.md, "Disclosure control and gates"): the
 # publication rounds to it and the gate checks it.
 SURVEY_BREAKDOWN_DECIMALS = 1
+# WRES years a refresh publishes side by side by default (`wres refresh --workers`), each in a process of
+# its own: the machine's two cores. Each takes up to about 1 GB at national size. Not in wres.toml: it
+# changes how fast a release is written, never what it holds, and the file is part of every release.
+PUBLICATION_WORKERS = 2
 
 
 class ConfigError(ValueError):

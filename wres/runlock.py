@@ -9,7 +9,10 @@ swaps in atomically after it has finished writing (wres.warehouse.refresh_snapsh
 reader is never refused during a refresh.
 
 The lock is re-entrant within a process (a CLI refresh holds it while the Dagster steps it runs
-take it again) and is released by the kernel when its holder dies, even by SIGKILL.
+take it again) and is released by the kernel when its holder dies, even by SIGKILL. A refresh
+lends it to the worker processes that publish for it (`lent_lock`, `adopt_lock`): they inherit
+the locked file, so they hold the same lock, and the kernel releases it when the last of them
+has closed it.
 """
 
 from __future__ import annotations
@@ -101,6 +104,24 @@ def writer_lock(warehouse: Path, wait_seconds: float = 0,
         os.ftruncate(fd, 0)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def lent_lock(warehouse: Path) -> int:
+    """The file descriptor of the writer lock this process holds on `warehouse` (inside `writer_lock`),
+    for a child process to inherit and `adopt_lock`."""
+    key = os.path.abspath(lock_path(warehouse))
+    if key not in _held:
+        raise RuntimeError(f"this process does not hold the writer lock of {warehouse}")
+    return _held[key][0]
+
+
+def adopt_lock(warehouse: Path, fd: int) -> None:
+    """In a child process: hold the writer lock its parent lent it (`lent_lock`), inherited as descriptor
+    `fd`, for the rest of the child's life; `writer_lock` then re-enters it instead of waiting for it."""
+    path = lock_path(warehouse)
+    if os.fstat(fd).st_ino != os.stat(path).st_ino:
+        raise RuntimeError(f"descriptor {fd} is not the writer lock {path}")
+    _held[os.path.abspath(path)] = (fd, 1)
 
 
 _LOCK_HOLDER = re.compile(r"held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")

@@ -40,7 +40,7 @@ def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     wres_year = int(context.partition_key)
     s = warehouse.settings()
     with warehouse.reader() as con:
-        for message in recover_leftovers(s.publish_dir):
+        for message in recover_leftovers(s.publish_dir, wres_year):
             context.log.warning(message)
         try:
             release, gate = publish_year(con, wres_year, s)

@@ -243,14 +243,16 @@ def publish_year(con: duckdb.DuckDBPyConnection, wres_year: int, settings) -> tu
     return release, gate
 
 
-def recover_leftovers(publish_dir: Path) -> list[str]:
+def recover_leftovers(publish_dir: Path, wres_year: int | None = None) -> list[str]:
     """Tidy what an interrupted publication left (call with the writer lock held): a release moved
-    aside but never replaced is put back; half-written and superseded folders are removed."""
+    aside but never replaced is put back; half-written and superseded folders are removed. Of one WRES
+    year only, when given: other years may be publishing beside it."""
     publish_dir = Path(publish_dir)
     if not publish_dir.is_dir():
         return []
     done = []
-    for aside in sorted(publish_dir.glob(".previous-*")):
+    which = "*" if wres_year is None else str(int(wres_year))
+    for aside in sorted(publish_dir.glob(f".previous-{which}-*")):
         year = aside.name.split("-")[1]
         destination = publish_dir / year
         if not destination.exists():
@@ -259,7 +261,7 @@ def recover_leftovers(publish_dir: Path) -> list[str]:
         else:
             shutil.rmtree(aside, ignore_errors=True)
             done.append(f"removed {aside.name}, the WRES {year} release an interrupted publication had replaced")
-    for incoming in sorted(publish_dir.glob(".incoming-*")):
+    for incoming in sorted(publish_dir.glob(f".incoming-{which}-*")):
         shutil.rmtree(incoming, ignore_errors=True)
         done.append(f"removed {incoming.name}, a release an interrupted publication had not finished")
     return done
