@@ -5,8 +5,9 @@ national size; the years are independent of each other (each reads the marts, ne
 year's release), so on two cores two years publish in the time of one. Threads would not do:
 the gate's Great Expectations context is shared in a process, and the GIL holds the rest.
 
-Each worker is started while dbt builds, loads the definitions and warms up (Great Expectations,
-the report's Vega bundle), then runs the publish job of each year it is sent, as its own Dagster
+Each worker (`python -m orchestration.publication_worker`) is started while dbt builds, loads the
+definitions and warms up (Great Expectations, the report's Vega bundle), then runs the publish job
+of each year it is sent, as its own Dagster
 run on the refresh's instance, tagged with its own process, under the refresh's writer lock, which
 it inherits. It dies with the refresh (a parent-death signal, SIGKILL, as dbt: the next refresh
 tidies what it left), and a SIGTERM or Ctrl-C interrupts its publication as it would the refresh's:
@@ -28,6 +29,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from typing import Callable
 
@@ -40,6 +42,21 @@ from wres.runlock import lent_lock, writer_lock
 
 # How long interrupted workers get to discard what they had begun before they are killed.
 STOP_SECONDS = 60
+
+
+@contextlib.contextmanager
+def signals_ignored():
+    """SIGINT and SIGTERM ignored inside (in the main thread; elsewhere no signal is handled anyway): what
+    runs inside stops the workers, and a second signal must not cut it short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class PublicationInterrupted(KeyboardInterrupt):
@@ -90,58 +107,56 @@ class PublicationWorkers:
         """Publish `years`, newest first (it prints the board packs: the longest), each by the next idle
         worker or by `here` (a publication in this process, which notifies itself) when none is idle;
         their results in the order of `years`. A SIGTERM or Ctrl-C stops every worker and raises
-        `PublicationInterrupted` once they have answered."""
-        queue, idle, running = sorted(years, reverse=True), list(self._workers), {}
+        `PublicationInterrupted` once they have answered (a second one meanwhile is ignored)."""
+        queue, idle = sorted(years, reverse=True), list(self._workers)
+        running: dict[_Worker, int] = {}  # a worker is in it, and registered, from before it is sent its year
         results: dict[int, StepResult] = {}
 
         def done(year: int, result: StepResult) -> None:
             results[year] = result
             notify(step_name(year), "ok" if result.ok else "failed")
 
-        def collect(timeout: float | None) -> None:
-            for key, _ in selector.select(timeout):
-                worker = key.data
-                selector.unregister(worker.process.stdout)
-                year = running.pop(worker)
-                done(year, worker.receive(step_name(year)))
-                if results[year].interrupted:
-                    raise KeyboardInterrupt
-                if worker.alive():
-                    idle.append(worker)
+        def answered(worker: _Worker) -> StepResult:
+            result = worker.receive(step_name(running[worker]))
+            selector.unregister(worker.process.stdout)
+            done(running.pop(worker), result)
+            return result
 
         with selectors.DefaultSelector() as selector:
             try:
                 while queue or running:
-                    collect(timeout=0)
+                    for key, _ in selector.select(timeout=0 if queue else None):
+                        if answered(key.data).interrupted:
+                            raise KeyboardInterrupt
+                        if key.data.alive():
+                            idle.append(key.data)
                     while queue and idle:
                         worker, year = idle.pop(0), queue.pop(0)
                         notify(step_name(year), "start")
-                        if worker.send(year):
-                            running[worker] = year
-                            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
-                        else:
-                            done(year, worker.failure(step_name(year)))
+                        running[worker] = year
+                        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+                        if not worker.send(year):  # it has ended: the year goes to the next one free
+                            selector.unregister(worker.process.stdout)
+                            del running[worker]
+                            queue.insert(0, year)
                     if queue:
                         year = queue.pop(0)
                         results[year] = here(year)
                         if results[year].interrupted:
                             raise KeyboardInterrupt
-                    elif running:
-                        collect(timeout=None)
             except KeyboardInterrupt:
-                self.stop()
-                deadline = time.monotonic() + STOP_SECONDS
-                while running and time.monotonic() < deadline:
-                    for key, _ in selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                        worker = key.data
-                        selector.unregister(worker.process.stdout)
-                        year = running.pop(worker)
-                        result = worker.receive(step_name(year))
-                        done(year, result if result.ok else StepResult(step_name(year), False, INTERRUPTED,
-                                                                       run_id=result.run_id, interrupted=True))
-                for worker, year in running.items():  # no answer in time: killed
-                    worker.signal(signal.SIGKILL)
-                    done(year, StepResult(step_name(year), False, INTERRUPTED, interrupted=True))
+                with signals_ignored():
+                    self.stop()
+                    deadline = time.monotonic() + STOP_SECONDS
+                    while running and time.monotonic() < deadline:
+                        for key, _ in selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                            year = running[key.data]
+                            if not answered(key.data).ok:  # it stopped: said as the refresh's own step would say it
+                                results[year] = StepResult(step_name(year), False, INTERRUPTED,
+                                                           run_id=results[year].run_id, interrupted=True)
+                    for worker, year in running.items():  # no answer in time: killed
+                        worker.signal(signal.SIGKILL)
+                        done(year, StepResult(step_name(year), False, INTERRUPTED, interrupted=True))
                 raise PublicationInterrupted([results[y] for y in years if y in results]) from None
         return [results[y] for y in years]
 
@@ -151,16 +166,18 @@ class PublicationWorkers:
             worker.signal(signal.SIGTERM)
 
     def close(self) -> None:
-        """Let idle workers exit, stop the others; none outlives this call, then the lock is returned."""
-        for worker in self._workers:
-            worker.finish()
-        self._lock.close()
+        """Let idle workers exit, stop the others; none outlives this call, then the lock is returned (a
+        SIGTERM or Ctrl-C meanwhile is ignored: the lock must not go while a worker may still read)."""
+        with signals_ignored():
+            for worker in self._workers:
+                worker.finish()
+            self._lock.close()
 
 
 class _Worker:
     def __init__(self, setup: str, lock: int):
         self.log = tempfile.TemporaryFile()  # its stderr: what it printed, shown only when it fails
-        self.process = subprocess.Popen([sys.executable, "-m", "orchestration.publication_workers"],
+        self.process = subprocess.Popen([sys.executable, "-m", "orchestration.publication_worker", str(os.getpid())],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
                                         pass_fds=(lock,), env=dict(os.environ), text=True, encoding="utf-8")
         self.send_line(setup)
@@ -181,9 +198,10 @@ class _Worker:
 
     def receive(self, name: str) -> StepResult:
         line = self.process.stdout.readline()
-        if not line:
+        try:
+            return StepResult(**json.loads(line)) if line.endswith("\n") else self.failure(name)
+        except (ValueError, TypeError):  # cut short as the worker was stopped
             return self.failure(name)
-        return StepResult(**json.loads(line))
 
     def failure(self, name: str) -> StepResult:
         """The result of a year its worker could not publish because the worker ended."""
@@ -220,13 +238,11 @@ class _Worker:
 
 
 def serve() -> int:
-    """The worker: read the setup, warm up, then publish each year read from stdin."""
+    """The worker (orchestration.publication_worker, armed to die with the refresh): read the setup, warm up,
+    then publish each year read from stdin."""
     from orchestration.jobs import publish_job
-    from wres.child import die_with_parent
     from wres.runlock import adopt_lock
 
-    if not die_with_parent():  # SIGKILL, as dbt: a killed refresh leaves no worker holding its lock
-        return 1
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM as Ctrl-C: the publication is interrupted
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever a library prints goes to the worker's log, never into the channel
@@ -253,20 +269,15 @@ def serve() -> int:
 
 def _warm_definitions(settings: Settings) -> dg.Definitions:
     from orchestration.definitions import build_definitions
-    from wres.quality.gate import shared_validator
-    from wres.report.build import vega_bundle
 
     defs = build_definitions(settings)
     defs.resolve_all_job_defs()
-    shared_validator()
-    vega_bundle()
+    try:  # as the refresh's own warm-up: a failure here is met again, and said, by the publication
+        from wres.quality.gate import shared_validator
+        from wres.report.build import vega_bundle
+
+        shared_validator()
+        vega_bundle()
+    except Exception:
+        pass
     return defs
-
-
-if __name__ == "__main__":
-    code = serve()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Its runs are committed and its answers sent: skip the interpreter's teardown of Dagster, Great
-    # Expectations and Altair (over a second, which the refresh would wait for).
-    os._exit(code)

@@ -115,8 +115,9 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
 
             try:
                 results = pool.publish(due, lambda y: run(step_name(y), publish_job.name, str(y)), notify)
-            except PublicationInterrupted as interrupted:
+            except PublicationInterrupted as interrupted:  # the years published before it stay published
                 outcome.steps.extend(interrupted.results)
+                outcome.published.extend(y for y in due for r in interrupted.results if r.name == step_name(y) and r.ok)
                 raise RefreshInterrupted(outcome) from None
             outcome.steps.extend(results)
             outcome.published.extend(y for y, r in zip(due, results) if r.ok)

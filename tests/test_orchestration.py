@@ -277,3 +277,35 @@ def test_the_refresh_commits_dagster_run_history_in_write_ahead_mode(refreshed):
         with sqlite3.connect(file) as con:
             modes[file.name] = con.execute("pragma journal_mode").fetchone()[0]
     assert set(modes.values()) == {"wal"}, modes
+
+
+def test_a_publication_worker_that_has_died_leaves_its_years_to_the_refreshing_process(tmp_path):
+    """The worker is gone before any year is sent (SIGKILL): both years are published by the refreshing
+    process (`here`), newest first, and their results come back in the order asked; closing returns the lock."""
+    from orchestration.publication_workers import PublicationWorkers
+    from orchestration.steps import StepResult
+    from wres.runlock import writer_lock
+
+    settings = settings_in(tmp_path)
+    published_here, said = [], []
+
+    def here(year: int) -> StepResult:
+        published_here.append(year)
+        return StepResult(f"publish WRES {year}", True)
+
+    with dg.instance_for_test() as instance:
+        with PublicationWorkers(settings, instance, 1) as pool:
+            (worker,) = pool._workers
+            worker.process.kill()
+            worker.process.wait()
+            results = pool.publish([2017, 2018], here, lambda name, state: said.append((name, state)))
+            # The refresh's lock is held while the workers live: another process cannot take it meanwhile.
+            other = subprocess.run([sys.executable, "-c", "from wres.runlock import writer_lock\n"
+                                    f"with writer_lock({str(settings.warehouse)!r}): pass"],
+                                   capture_output=True, text=True)
+            assert other.returncode != 0 and "WarehouseBusy" in other.stderr and "is being written by" in other.stderr
+    assert published_here == [2018, 2017]
+    assert [(r.name, r.ok) for r in results] == [("publish WRES 2017", True), ("publish WRES 2018", True)]
+    assert said == [("publish WRES 2018", "start")]  # sent, found dead, taken back; `here` says its own
+    with writer_lock(settings.warehouse):  # returned: taken at once
+        pass
