@@ -383,6 +383,8 @@ def test_a_rate_hidden_the_year_before_hides_the_rolling_relative_likelihood_bui
     together = apply_secondary_suppression(pd.concat([y2020, y2021], ignore_index=True), areas)
     built = suppress_year_by_year([2021, 2020], load)
     pd.testing.assert_frame_equal(built, together)
+    # The two years protected side by side, each in a worker process: the same rows.
+    pd.testing.assert_frame_equal(suppress_year_by_year([2021, 2020], load, processes=2), together)
     rates_2020 = suppression.hidden_rates(built[built["wres_year"] == 2020])
     assert set(zip(rates_2020["area_code"], rates_2020["indicator"])) == {("A", 3), ("B", 3)}
     certificate = json.loads(built.loc[built["protection_certificate"].notna(), "protection_certificate"].item())

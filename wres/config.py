@@ -43,6 +43,12 @@ SURVEY_BREAKDOWN_DECIMALS = 1
 # its own: the machine's two cores. Each takes up to about 1 GB at national size. Not in wres.toml: it
 # changes how fast a release is written, never what it holds, and the file is part of every release.
 PUBLICATION_WORKERS = 2
+# WRES years secondary suppression protects side by side, each in a process of its own
+# (wres.processes), when the years a build suppresses hold at least SUPPRESSION_PROCESSES_FROM
+# measure rows (a national year holds about 80,000): below that, starting the processes costs more than
+# they save. Not in wres.toml either: the same rows come out either way.
+SUPPRESSION_PROCESSES = 2
+SUPPRESSION_PROCESSES_FROM = 20_000
 
 
 class ConfigError(ValueError):

@@ -46,13 +46,16 @@ inputs give the same release.
 from __future__ import annotations
 
 import json
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from wres.disclosure.programs import End, GroupProgram
+from wres.processes import Workers
 from wres.vocabulary import BAND_GROUPS, DISPARITY_RATIOS, HEADCOUNT_PARTS
 
 SECONDARY = "secondary"
@@ -1137,6 +1140,15 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
     `band_levels` maps 'Staff group|Band' to its band group (lower, middle, upper: the pay_bands seed),
     without which every move through a band hides its staff group's disparity ratios.
     """
+    return finish(protect(measures, trust_areas, previous, thresholds, band_levels), hidden_rates_before,
+                  band_levels)
+
+
+def protect(measures: pd.DataFrame, trust_areas: pd.DataFrame, previous: pd.DataFrame | None = None,
+            thresholds: Thresholds = Thresholds(), band_levels: dict[str, str] | None = None) -> Table:
+    """Every sensitive cell protected (the arguments as `apply_secondary_suppression`'s): the table with
+    the cells hidden so far and the certificates, before the figures derived from hidden cells are
+    hidden (`finish`), the one step that needs the year before."""
     table = prepare(measures, previous, trust_areas)
     f = table.frame
     years = {year: f[f["wres_year"] == year] for year in sorted(f["wres_year"].unique())}
@@ -1159,8 +1171,15 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
                 if indicator in SURVEY_INDICATORS:
                     _sensitive_unit_members(table, units)
                 protect_area_family(table, units, areas, threshold, certify=indicator not in SURVEY_INDICATORS)
+    return table
+
+
+def finish(table: Table, hidden_rates_before: pd.DataFrame | None = None,
+           band_levels: dict[str, str] | None = None) -> pd.DataFrame:
+    """A protected table (`protect`) as the measures with their reasons and certificates, the figures
+    derived from hidden cells hidden too (given `hidden_rates_before`, the year before's hidden rates)."""
     hide_derived(table, hidden_rates_before, band_levels)
-    out = f.copy()
+    out = table.frame.copy()
     out.loc[table.secondary & out["suppression_reason"].isna().to_numpy(), "suppression_reason"] = SECONDARY
     out["protection_certificate"] = pd.Series(certificates(table), index=out.index, dtype="str")
     return out
@@ -1168,21 +1187,55 @@ def apply_secondary_suppression(measures: pd.DataFrame, trust_areas: pd.DataFram
 
 def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | None = None,
                           hidden_rates_before: pd.DataFrame | None = None, thresholds: Thresholds = Thresholds(),
-                          band_levels: dict[str, str] | None = None) -> pd.DataFrame:
-    """`apply_secondary_suppression` of `years` one at a time, in order, so that memory holds one
-    year's frames. `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
+                          band_levels: dict[str, str] | None = None, processes: int = 1) -> pd.DataFrame:
+    """`apply_secondary_suppression` of `years` one at a time, in order, so that memory holds a year's
+    frames per process. `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
     published before (any years); `hidden_rates_before` the `hidden_rates` of years that are not
-    rebuilt (the one before each built year is used). The result equals one call on every year."""
+    rebuilt (the one before each built year is used). The result equals one call on every year.
+
+    With `processes` above 1, years are protected side by side in that many processes of their own:
+    `protect` needs nothing of another year, so the result is the same; only `finish` takes the years
+    in order, here."""
     built: dict[int, pd.DataFrame] = {}  # the hidden rates of each year built here
     results = []
-    for year in sorted(years):
+    years = sorted(years)
+
+    def inputs(year: int) -> tuple:
         measures, trust_areas = load_year(year)
         published = None if previous is None else previous[previous["wres_year"] == year]
+        return measures, trust_areas, published, thresholds, band_levels
+
+    for year, table in zip(years, _protected(years, inputs, processes)):
         # The year before as just built, not its stored rows, when it is built too.
         before = built.get(year - 1)
         if before is None and hidden_rates_before is not None:
             before = hidden_rates_before[hidden_rates_before["wres_year"] == year - 1]
-        result = apply_secondary_suppression(measures, trust_areas, published, before, thresholds, band_levels)
+        result = finish(table, before, band_levels)
         results.append(result)
         built[year] = hidden_rates(result)
     return pd.concat(results, ignore_index=True) if results else pd.DataFrame()
+
+
+def _protected(years: list[int], inputs, processes: int):
+    """`protect` of each year, yielded in year order: here, or in up to `processes` worker processes
+    (`wres.processes`) that go on with the next years while the caller finishes the one
+    yielded. The inputs are read here, in year order, and only while a worker is free for them."""
+    if processes <= 1 or len(years) < 2:
+        for year in years:
+            yield protect(*inputs(year))
+        return
+    count = min(processes, len(years))
+    # Workers last in, first out: on an error they are stopped before the calls waiting on them are joined.
+    with ThreadPoolExecutor(count) as calls, Workers(count) as workers:
+        waiting = iter(years)
+        running = {year: calls.submit(workers.call, protect, inputs(year)) for year in islice(waiting, count)}
+        done: dict[int, Table] = {}
+        for year in years:
+            while year not in done:
+                finished, _ = wait(running.values(), return_when=FIRST_COMPLETED)
+                for ready in sorted(y for y, call in running.items() if call in finished):
+                    done[ready] = running.pop(ready).result()
+                    following = next(waiting, None)
+                    if following is not None:
+                        running[following] = calls.submit(workers.call, protect, inputs(following))
+            yield done.pop(year)

@@ -5,11 +5,13 @@ reaches 0 and the threshold, and writes each protected cell's certificate (the m
 for the gate's audit. The search over moves is iterative numpy work, so it lives in Python with its
 own tests; this model feeds it the measures, the trusts' areas, the pay bands' band groups and the
 releases already published (a reader has them: what they published stays known, what they hid
-stays hidden).
+stays hidden). At national size the years are protected two at a time, each in a worker process
+(wres.config.SUPPRESSION_PROCESSES): the same rows as one after another.
 """
 
 from pathlib import Path
 
+from wres.config import SUPPRESSION_PROCESSES, SUPPRESSION_PROCESSES_FROM
 from wres.disclosure.releases import current_releases, published_cells
 from wres.disclosure.suppression import Thresholds, apply_secondary_suppression, hidden_rates, suppress_year_by_year
 
@@ -54,4 +56,6 @@ def model(dbt, session):
         year_areas = trust_areas.filter(f"wres_year = {year}").df().rename(columns=AREA_COLUMNS)
         return measures.filter(f"wres_year = {year}").df(), year_areas[list(AREA_COLUMNS.values())]
 
-    return suppress_year_by_year(build, load_year, previous, kept, thresholds, band_levels)
+    rows = measures.filter(f"wres_year in ({', '.join(str(y) for y in build)})").count("*").fetchone()[0]
+    processes = SUPPRESSION_PROCESSES if rows >= SUPPRESSION_PROCESSES_FROM else 1
+    return suppress_year_by_year(build, load_year, previous, kept, thresholds, band_levels, processes)
