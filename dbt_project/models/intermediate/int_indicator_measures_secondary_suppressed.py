@@ -56,6 +56,6 @@ def model(dbt, session):
         year_areas = trust_areas.filter(f"wres_year = {year}").df().rename(columns=AREA_COLUMNS)
         return measures.filter(f"wres_year = {year}").df(), year_areas[list(AREA_COLUMNS.values())]
 
-    rows = measures.filter(f"wres_year in ({', '.join(str(y) for y in build)})").count("*").fetchone()[0]
+    rows = measures.filter(f"wres_year in ({', '.join(str(y) for y in build)})").count("*").fetchall()[0][0]
     processes = SUPPRESSION_PROCESSES if rows >= SUPPRESSION_PROCESSES_FROM else 1
     return suppress_year_by_year(build, load_year, previous, kept, thresholds, band_levels, processes)
