@@ -127,3 +127,19 @@ def test_no_warehouse_connection_opened_outside_the_factory():
                         and (node.args or node.keywords)):
                     found.append(f"{module_name(path)}:{node.lineno}")
     assert found == []
+
+
+def test_a_release_reads_marts_only():
+    """What publication, its gate and the report read of the warehouse is a mart (so the release's
+    lineage in Dagster is its marts): no intermediate or staging relation named in their code."""
+    import re
+
+    from wres.release_contents import RELEASE_TABLES
+
+    assert all(relation.startswith("marts.") for relation in RELEASE_TABLES.values())
+    named = set()
+    for package in ("publish", "quality", "report", "disclosure"):
+        for path in sorted((PROJECT_ROOT / "wres" / package).rglob("*.py")):
+            named |= {(path.name, m) for m in re.findall(r"\b(?:intermediate\.int_|staging\.stg_)[a-z_0-9]+",
+                                                          path.read_text(encoding="utf-8"))}
+    assert named == set(), named

@@ -51,6 +51,7 @@ def test_lineage_runs_from_raw_files_through_dbt_to_the_release():
 
     release = ancestors(key("published/wres_release"))
     for upstream in ("marts/wres_indicator_summary", "marts/wres_trust_share", "marts/wres_return_completeness",
+                     "marts/trusts", "marts/wres_protection_certificates",
                      "marts/wres_trust_data_quality", "marts/wres_survey_denominators",
                      "intermediate/int_declaration_rates_computed", "intermediate/int_trust_years_enumerated",
                      "intermediate/int_workforce_headcounts_unioned", "staging/stg_dcf__recruitment",

@@ -9,13 +9,10 @@ from wres.config import SURVEY_BREAKDOWN_DECIMALS
 RELEASE_TABLES = {
     "wres_indicator_summary": "marts.wres_indicator_summary",
     "wres_trust_share": "marts.wres_trust_share",
-    "trusts": "intermediate.int_trust_years_enumerated",
+    "trusts": "marts.trusts",
     "wres_survey_breakdown": "marts.wres_survey_breakdown",
     "model_employer_trajectory": "marts.model_employer_trajectory",
 }
-# The trusts of the year and their areas: public reference data, which lets readers (and the
-# disclosure audit) see which trusts add up to each region and trust type.
-TRUST_COLUMNS = "wres_year, org_code, trust_name, region_code, region_name, icb_code, icb_name, trust_type"
 
 
 # The survey breakdown is published without its respondent counts: only the percentage (blank
@@ -44,6 +41,5 @@ def publication_query(table: str, wres_year: int) -> str:
                 f"from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
                 f"order by indicator, level, area_code, breakdown, measure")
     if table == "trusts":
-        return (f"select {TRUST_COLUMNS} from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} "
-                f"order by org_code")
+        return f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} order by org_code"
     return f"select * from {RELEASE_TABLES[table]} where wres_year = {int(wres_year)} order by indicator"

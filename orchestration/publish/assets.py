@@ -15,7 +15,8 @@ RELEASE = dg.AssetKey(["published", "wres_release"])
 MAIN_TABLE = "wres_indicator_summary"
 # Every mart the release or its gate reads.
 MARTS = ("wres_indicator_summary", "wres_trust_share", "wres_survey_breakdown", "model_employer_trajectory",
-         "wres_return_completeness", "wres_trust_data_quality", "wres_survey_denominators")
+         "trusts", "wres_return_completeness", "wres_trust_data_quality", "wres_survey_denominators",
+         "wres_protection_certificates")
 
 
 def build_release_asset(dbt_models: dg.AssetsDefinition) -> dg.AssetsDefinition:

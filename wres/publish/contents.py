@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from wres.release_contents import (RELEASE_TABLES, SURVEY_BREAKDOWN_COLUMNS, TRUST_COLUMNS,  # noqa: F401 (used by callers)
+from wres.release_contents import (RELEASE_TABLES, SURVEY_BREAKDOWN_COLUMNS,  # noqa: F401 (used by callers)
                                    publication_query)
 
 
