@@ -46,9 +46,8 @@ inputs give the same release.
 from __future__ import annotations
 
 import json
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -1189,7 +1188,7 @@ def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | 
                           hidden_rates_before: pd.DataFrame | None = None, thresholds: Thresholds = Thresholds(),
                           band_levels: dict[str, str] | None = None, processes: int = 1) -> pd.DataFrame:
     """`apply_secondary_suppression` of `years` one at a time, in order, so that memory holds a year's
-    frames per process. `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
+    frames (with `processes`, a few years'). `load_year(year)` gives that year's (measures, trust_areas); `previous` the cells
     published before (any years); `hidden_rates_before` the `hidden_rates` of years that are not
     rebuilt (the one before each built year is used). The result equals one call on every year.
 
@@ -1198,14 +1197,14 @@ def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | 
     in order, here."""
     built: dict[int, pd.DataFrame] = {}  # the hidden rates of each year built here
     results = []
-    years = sorted(years)
+    years = sorted(set(years))
 
     def inputs(year: int) -> tuple:
         measures, trust_areas = load_year(year)
         published = None if previous is None else previous[previous["wres_year"] == year]
         return measures, trust_areas, published, thresholds, band_levels
 
-    for year, table in zip(years, _protected(years, inputs, processes)):
+    for year, table in _protected(years, inputs, processes):
         # The year before as just built, not its stored rows, when it is built too.
         before = built.get(year - 1)
         if before is None and hidden_rates_before is not None:
@@ -1217,25 +1216,34 @@ def suppress_year_by_year(years: list[int], load_year, previous: pd.DataFrame | 
 
 
 def _protected(years: list[int], inputs, processes: int):
-    """`protect` of each year, yielded in year order: here, or in up to `processes` worker processes
-    (`wres.processes`) that go on with the next years while the caller finishes the one
-    yielded. The inputs are read here, in year order, and only while a worker is free for them."""
+    """(year, `protect` of it) for each year, in year order: here, or in up to `processes` worker
+    processes (`wres.processes`) that go on with the next years while the caller finishes the one
+    yielded. The inputs are read here, in year order, as a worker comes free; at most twice
+    `processes` years are in hand at once (being protected, or protected and waiting for an earlier one)."""
     if processes <= 1 or len(years) < 2:
         for year in years:
-            yield protect(*inputs(year))
+            yield year, protect(*inputs(year))
         return
     count = min(processes, len(years))
     # Workers last in, first out: on an error they are stopped before the calls waiting on them are joined.
     with ThreadPoolExecutor(count) as calls, Workers(count) as workers:
         waiting = iter(years)
-        running = {year: calls.submit(workers.call, protect, inputs(year)) for year in islice(waiting, count)}
+        running: dict[int, Future] = {}
         done: dict[int, Table] = {}
+
+        def start_more() -> None:
+            while len(running) < count and len(running) + len(done) < 2 * count:
+                year = next(waiting, None)
+                if year is None:
+                    return
+                running[year] = calls.submit(workers.call, protect, inputs(year))
+
+        start_more()
         for year in years:
             while year not in done:
                 finished, _ = wait(running.values(), return_when=FIRST_COMPLETED)
                 for ready in sorted(y for y, call in running.items() if call in finished):
                     done[ready] = running.pop(ready).result()
-                    following = next(waiting, None)
-                    if following is not None:
-                        running[following] = calls.submit(workers.call, protect, inputs(following))
-            yield done.pop(year)
+                start_more()
+            yield year, done.pop(year)
+            start_more()
