@@ -243,7 +243,9 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool, workers
             progress_listeners.remove(on_dbt_progress)
         progress.update(overall, description="done", completed=total)
     record_failures(settings, plan.years, _failures_by_year(result, plan.years))
-    _print_warnings([w for step in result.steps for w in step.warnings])
+    _print_warnings([w for step in result.steps for w in step.warnings]
+                    + [f"WRES {y}: not republished: its indicator 3 uses the files of {y - 1}, which failed to load; "
+                       f"it is republished once they load" for y in result.held_back])
     for failure in result.failures:
         console.print(Text.assemble("\n", (f"{failure.name} failed", "red"), f":\n{failure.error}"), soft_wrap=True)
         if verbose and failure.trace:

@@ -17,7 +17,7 @@ from orchestration.jobs import ingest_year_job, publish_job, reference_job, tran
 from orchestration.publish.assets import build_release_asset
 from orchestration.quality.checks import build_mart_checks
 from orchestration.resources import WarehouseResource
-from orchestration.run_storage import commit_in_write_ahead_mode
+from orchestration.run_storage import commit_in_write_ahead_mode, reuse_connections
 from orchestration.transform.assets import build_dbt_assets, dbt_resource
 
 
@@ -25,6 +25,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Every asset, check, job, schedule and sensor, with the resources of `settings` (built once by the
     entry point: the `wres` command or `defs`)."""
     commit_in_write_ahead_mode()  # the runs of these definitions, in this process
+    reuse_connections()
     dbt_models = build_dbt_assets(settings)
     return dg.Definitions(
         assets=[raw_reference, raw_wres_year, dbt_models, build_release_asset(dbt_models)],

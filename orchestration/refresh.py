@@ -34,6 +34,7 @@ class RefreshResult:
     plan: RefreshPlan
     steps: list[StepResult] = field(default_factory=list)
     published: list[int] = field(default_factory=list)
+    held_back: list[int] = field(default_factory=list)  # RefreshPlan.held_back
 
     @property
     def ok(self) -> bool:
@@ -95,11 +96,14 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     if plan.reference and not step("load reference files", reference_job.name):
         return outcome
     failed = [y for y in plan.ingest if not step(f"ingest WRES {y}", ingest_year_job.name, str(y))]
-    if not plan.reference and set(failed) >= set(plan.ingest) and set(failed) >= set(plan.publish):
-        return outcome  # every year that needed work failed to load: nothing for dbt to rebuild
-    due = [y for y in plan.publish if y not in failed] if publish else []
+    outcome.held_back = plan.held_back(failed)
+    waiting = set(failed) | set(outcome.held_back)
+    if not plan.reference and set(failed) >= set(plan.ingest) and waiting >= set(plan.publish):
+        return outcome  # every year that needed work failed to load, or waits on one: nothing for dbt to rebuild
+    due = [y for y in plan.publish if y not in waiting] if publish else []
     helpers = min(workers, len(due)) - 1 if can_use_workers(instance) else 0
-    years = plan.build_years
+    # Never empty when the plan's is not (which means every year): a held year waits on a failed one, built.
+    years = [y for y in plan.build_years if y not in outcome.held_back]
     name = f"build dbt models and tests ({'WRES ' + ', '.join(map(str, years)) if years else 'every year'})"
     warm_up = threading.Thread(target=_warm_up, args=(bool(due),), name="wres-warm-up")
     warm_up.start()

@@ -370,24 +370,40 @@ def _marts(settings) -> dict[str, list[tuple]]:
         con.close()
 
 
-def test_a_removed_survey_is_a_change_and_the_incremental_build_equals_the_full_one(refreshed, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def survey_2017_removed(refreshed, tmp_path_factory):
+    """A copy of the refreshed zone whose 2017 survey (WRES 2018's) was deleted, then refreshed as usual
+    (incrementally): its settings, and the refresh's exit code and flattened output."""
+    from tests.conftest import copy_of
+
+    folder = tmp_path_factory.mktemp("survey_2017_removed")
+    settings = copy_of(refreshed, folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(folder / "dagster"))
+        assert _marts(settings)["wres_survey_breakdown"]  # the survey was there
+        shutil.rmtree(settings.raw_dir / "staff_survey" / "2017")
+        code, output, _ = run(settings, "refresh")
+    return settings, code, output
+
+
+def test_a_removed_survey_is_a_change_and_the_incremental_build_equals_the_full_one(survey_2017_removed, refreshed,
+                                                                                     tmp_path, monkeypatch):
     """The 2017 survey (WRES 2018's) is deleted. The incremental refresh reloads 2018 only, warns that
     indicators 5-8 are not computed, and leaves no 2018 survey row in the marts; its marts equal, row for
     row, those of a full build (`--force`) of the same landing zone."""
     from tests.conftest import copy_of
 
+    incremental, _, output = survey_2017_removed
+    full = copy_of(refreshed, tmp_path / "full")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "full" / "dagster"))
+    shutil.rmtree(full.raw_dir / "staff_survey" / "2017")
+    _, full_output, _ = run(full, "refresh", "--force")
+    assert "WRES 2018: files changed, loading" in output and "ok ingest WRES 2017" not in output
     builds = {}
-    for how in ("incremental", "full"):
-        settings = copy_of(refreshed, tmp_path / how)
-        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / how / "dagster"))
-        assert _marts(settings)["wres_survey_breakdown"]  # the survey was there
-        shutil.rmtree(settings.raw_dir / "staff_survey" / "2017")
-        code, output, _ = run(settings, "refresh", *(["--force"] if how == "full" else []))
-        assert "Traceback" not in output
+    for how, settings, said in (("incremental", incremental, output), ("full", full, full_output)):
+        assert "Traceback" not in said
         assert ("WRES 2018: no staff survey in staff_survey/2017/, so indicators 5-8 are not computed for this "
-                "year") in output
-        if how == "incremental":
-            assert "WRES 2018: files changed, loading" in output and "ok ingest WRES 2017" not in output
+                "year") in said
         builds[how] = _marts(settings)
         con = duckdb.connect(str(settings.warehouse), read_only=True)
         try:
@@ -402,24 +418,19 @@ def test_a_removed_survey_is_a_change_and_the_incremental_build_equals_the_full_
         assert builds["incremental"][table] == builds["full"][table], table
     # The two releases of 2018 agree too, table for table (the manifest, the gate's report and the
     # changes since the release before hold provenance: load ids and times).
-    tables = {how: {p.relative_to(tmp_path / how / "published" / "2018"): p.read_bytes()
-                    for p in (tmp_path / how / "published" / "2018").rglob("*.*")
+    tables = {how: {p.relative_to(settings.publish_dir / "2018"): p.read_bytes()
+                    for p in (settings.publish_dir / "2018").rglob("*.*")
                     if p.suffix in (".parquet", ".csv", ".xlsx") and p.name != "CHANGES.csv"}
-              for how in builds}
+              for how, settings in (("incremental", incremental), ("full", full))}
     assert tables["incremental"] and tables["incremental"].keys() == tables["full"].keys()
     for name, content in tables["full"].items():
         assert tables["incremental"][name] == content, name
 
 
-def test_a_release_without_its_survey_says_so_wherever_indicators_5_to_8_would_be(refreshed, tmp_path, monkeypatch):
+def test_a_release_without_its_survey_says_so_wherever_indicators_5_to_8_would_be(survey_2017_removed):
     """The methodology lets a year go without its staff survey: WRES 2018 is published without indicators
     5-8, and its manifest, gate report, methodology page, England, region and trust pages say why, first."""
-    from tests.conftest import copy_of
-
-    settings = copy_of(refreshed, tmp_path / "zone")
-    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "zone" / "dagster"))
-    shutil.rmtree(settings.raw_dir / "staff_survey" / "2017")
-    code, output, _ = run(settings, "refresh")
+    settings, code, output = survey_2017_removed
     assert code == 0, output
     why = ("The landing zone held no NHS Staff Survey 2017 (staff_survey/2017/), so this release has no "
            "staff-survey indicators (5-8) for WRES 2018.")
@@ -442,13 +453,20 @@ def test_a_release_without_its_survey_says_so_wherever_indicators_5_to_8_would_b
 
 def test_workforce_statistics_missing_where_indicator_1_comes_from_them_block_the_year(zone):
     """Before WRES 2018 the returns carry no workforce section: indicator 1 of 2017 comes from the workforce
-    statistics only, so a 2017 without them is blocked by name, and its release is kept."""
+    statistics only, so a 2017 without them is blocked by name, and its release is kept. WRES 2018, due
+    only because its indicator 3 uses 2017's files, waits for them: the warehouse still holds 2017's last
+    load, so nothing is rebuilt and 2018's release stays as it was."""
     shutil.rmtree(zone.raw_dir / "workforce_statistics" / "2017")
-    release_before = digests(zone.publish_dir / "2017")
+    release_before = {year: digests(zone.publish_dir / year) for year in ("2017", "2018")}
     code, output = cli(zone, "refresh")
     assert code == 1, output
     assert "FAILED ingest WRES 2017" in output and "Traceback" not in output
     assert ("workforce_statistics/2017: no workforce statistics (*.csv); indicator 1 of WRES 2017 comes from them "
             "(the returns' workforce section starts in WRES 2018)") in output
     assert "FAILED ingest WRES 2018" not in output  # 2018 has its own workforce section
-    assert digests(zone.publish_dir / "2017") == release_before
+    assert ("WRES 2018: not republished: its indicator 3 uses the files of 2017, which failed to load; it is "
+            "republished once they load") in output
+    assert "build dbt models" not in output and "publish WRES 2018" not in output
+    assert "published nothing" in output
+    for year, files in release_before.items():
+        assert digests(zone.publish_dir / year) == files, year

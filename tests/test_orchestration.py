@@ -280,6 +280,39 @@ def test_the_refresh_commits_dagster_run_history_in_write_ahead_mode(refreshed):
     assert set(modes.values()) == {"wal"}, modes
 
 
+def test_dagster_storage_opens_each_sqlite_file_once_per_process(tmp_path, monkeypatch):
+    """With `reuse_connections` (as the code location and the `wres` command have it), a run of three
+    assets stores its events over one engine per SQLite file, the run index, the event index and the
+    run's own file, not one per event; the run's history reads back whole."""
+    from orchestration import run_storage
+
+    created = []
+    real = run_storage.create_engine
+    monkeypatch.setattr(run_storage, "create_engine", lambda url, **kwargs: created.append(url) or real(url, **kwargs))
+    run_storage.reuse_connections()
+
+    @dg.asset
+    def first() -> int:
+        return 1
+
+    @dg.asset
+    def second(first: int) -> int:
+        return first + 1
+
+    @dg.asset
+    def third(second: int) -> int:
+        return second + 1
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        result = dg.materialize([first, second, third], instance=instance)
+        assert result.success and result.output_for_node("third") == 3
+        events = instance.all_logs(result.run_id)
+        materialized = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    files = sorted(url.rsplit("/", 1)[-1] for url in created)
+    assert files == sorted(["runs.db", "index.db", f"{result.run_id}.db"]), files
+    assert len(events) > 20 and len(materialized) == 3
+
+
 def test_a_publication_worker_that_has_died_leaves_its_years_to_the_refreshing_process(tmp_path):
     """The worker is gone before any year is sent (SIGKILL): both years are published by the refreshing
     process (`here`), newest first, and their results come back in the order asked; closing returns the lock."""
@@ -310,3 +343,14 @@ def test_a_publication_worker_that_has_died_leaves_its_years_to_the_refreshing_p
     assert said == [("publish WRES 2018", "start")]  # sent, found dead, taken back; `here` says its own
     with writer_lock(settings.warehouse):  # returned: taken at once
         pass
+
+
+def test_dbt_commands_run_without_a_dbt_adapter_in_the_refreshing_process():
+    """dagster-dbt builds a dbt adapter in the calling process before each command, which this project
+    never uses (seconds of CPU a build); the resource replaces that method, which must still exist."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.transform.assets import dbt_resource
+
+    assert callable(getattr(DbtCliResource, "_initialize_dbt_core_adapter", None))
+    assert dbt_resource()._initialize_dbt_core_adapter(["build"]) is None

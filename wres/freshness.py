@@ -41,6 +41,14 @@ class RefreshPlan:
 
     full: bool = False  # rebuild every year from scratch (forced, or a new warehouse)
     dependents: list[int] = field(default_factory=list)  # years whose figures use a reloaded year
+    # Years republished only because the year before's files changed, with that year.
+    waiting_on: dict[int, int] = field(default_factory=dict)
+
+    def held_back(self, failed: list[int]) -> list[int]:
+        """The years republished only for the files of a year that then `failed` to load: the warehouse
+        still holds that year's last load, so their figures would not change (and their release would name
+        files that were never loaded). They wait until those files load."""
+        return sorted(y for y, before in self.waiting_on.items() if before in failed)
 
     @property
     def build_years(self) -> list[int]:
@@ -168,6 +176,7 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
         elif (uses_previous_year(year, settings)
               and landing.get(year - 1, frozenset()) != loaded.get(year - 1, frozenset())):
             plan.reasons[year] = f"the files of {year - 1} changed (indicator 3 uses them)"
+            plan.waiting_on[year] = year - 1
         elif plan.reference:
             plan.reasons[year] = "the reference files changed"
         else:
