@@ -12,7 +12,7 @@ from wres.freshness import REFERENCE, changed_since_load, loaded_inputs, stale_r
 from wres.ingest.landing import wres_years_found
 from wres.runlock import reader_path
 from orchestration.ingest.assets import raw_reference, raw_wres_year
-from orchestration.jobs import STAGE_TAG, publish_job, transform_job
+from orchestration.jobs import STAGE_TAG, publish_job, record_cells_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
 from orchestration.runs import fail_dead_runs
@@ -130,3 +130,11 @@ def publish_after_transform(context: dg.RunStatusSensorContext, warehouse: Wareh
         return dg.SkipReason("every release is up to date")
     return [dg.RunRequest(job_name=publish_job.name, partition_key=str(year),
                           run_key=f"publish-{year}-after-{context.dagster_run.run_id}") for year in stale]
+
+
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[publish_job],
+                      request_jobs=[record_cells_job], default_status=dg.DefaultSensorStatus.RUNNING)
+def record_cells_after_publish(context: dg.RunStatusSensorContext):
+    """Record a new release's cells in the warehouse (published.release_cells) once it is published, for
+    the next build's secondary suppression (a `wres refresh` records them itself, after its publications)."""
+    return dg.RunRequest(job_name=record_cells_job.name, run_key=f"cells-after-{context.dagster_run.run_id}")

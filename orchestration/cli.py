@@ -213,7 +213,8 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool, workers
     with console.status("loading the Dagster definitions…"):
         from orchestration.refresh import run_refresh
         instance = _dagster_instance(settings)
-    total = int(plan.reference) + len(plan.ingest) + 1 + (len(plan.publish) if publish else 0)
+    # The steps: reference, ingest, dbt, each year's publication and the recording of their cells.
+    total = int(plan.reference) + len(plan.ingest) + 1 + (len(plan.publish) + 1 if publish else 0)
     started = time.perf_counter()
     with instance, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                             TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=console) as progress:
@@ -225,7 +226,7 @@ def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool, workers
                 step_started[name] = time.perf_counter()
                 progress.update(overall, description=name)
                 return
-            mark = ("ok", "green") if state == "ok" else ("FAILED", "red")
+            mark = {"ok": ("ok", "green"), "warning": ("warning", "yellow")}.get(state, ("FAILED", "red"))
             progress.console.print(Text.assemble(" " * 6, mark, f" {name} ({time.perf_counter() - step_started[name]:.1f}s)"))
             progress.advance(overall)
 
@@ -326,12 +327,14 @@ def check(ctx, years) -> None:
 def dbt(ctx, args) -> None:
     """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`, holding the
     warehouse's writer lock (dbt opens the warehouse to write)."""
-    from wres.dbt import run_dbt
+    from wres.dbt import record_published_cells, run_dbt
     from wres.runlock import WarehouseBusy, writer_lock
 
     s = _settings(ctx)
     try:
         with writer_lock(s.warehouse):
+            if Path(s.warehouse).exists():
+                record_published_cells(s)  # what the suppression model reads of the releases
             code = run_dbt(list(args), s).returncode
     except WarehouseBusy as exc:
         raise click.ClickException(str(exc)) from None

@@ -10,11 +10,12 @@ from orchestration.automation import (
     build_annual_refresh_schedule,
     landing_zone_sensor,
     publish_after_transform,
+    record_cells_after_publish,
     transform_after_ingest,
 )
 from orchestration.ingest.assets import raw_reference, raw_wres_year
-from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
-from orchestration.publish.assets import build_release_asset
+from orchestration.jobs import ingest_year_job, publish_job, record_cells_job, reference_job, transform_job
+from orchestration.publish.assets import build_release_asset, release_cells
 from orchestration.quality.checks import build_mart_checks
 from orchestration.resources import WarehouseResource
 from orchestration.run_storage import commit_in_write_ahead_mode, reuse_connections
@@ -28,11 +29,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     reuse_connections()
     dbt_models = build_dbt_assets(settings)
     return dg.Definitions(
-        assets=[raw_reference, raw_wres_year, dbt_models, build_release_asset(dbt_models)],
+        assets=[raw_reference, raw_wres_year, dbt_models, build_release_asset(dbt_models), release_cells],
         asset_checks=[build_mart_checks(dbt_models)],
-        jobs=[reference_job, ingest_year_job, transform_job, publish_job],
+        jobs=[reference_job, ingest_year_job, transform_job, publish_job, record_cells_job],
         schedules=[build_annual_refresh_schedule(settings)],
-        sensors=[landing_zone_sensor, transform_after_ingest, publish_after_transform],
+        sensors=[landing_zone_sensor, transform_after_ingest, publish_after_transform, record_cells_after_publish],
         resources={"warehouse": WarehouseResource.from_settings(settings), "dbt": dbt_resource()},
         # Steps of one run share the DuckDB file: run them one after another in one process.
         executor=dg.in_process_executor,

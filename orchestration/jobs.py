@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.ingest.assets import raw_reference, raw_wres_year
-from orchestration.publish.assets import RELEASE
+from orchestration.publish.assets import RELEASE, RELEASE_CELLS
 
 STAGE_TAG = "wres/stage"
 
@@ -19,3 +19,7 @@ transform_job = dg.define_asset_job(
 publish_job = dg.define_asset_job(
     "publish_year_job", selection=dg.AssetSelection.assets(RELEASE),
     tags={STAGE_TAG: "publish"}, description="Gate and publish the release of one WRES year.")
+record_cells_job = dg.define_asset_job(
+    "record_release_cells_job", selection=dg.AssetSelection.assets(RELEASE_CELLS),
+    tags={STAGE_TAG: "publish"},
+    description="Record the cells of the current releases in the warehouse, for the next build to respect.")

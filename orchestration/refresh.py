@@ -21,11 +21,13 @@ from wres.config import PUBLICATION_WORKERS, Settings
 from wres.freshness import RefreshPlan, plan_refresh
 from orchestration.definitions import build_definitions
 from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
-from orchestration.jobs import ingest_year_job, publish_job, reference_job, transform_job
+from orchestration.jobs import ingest_year_job, publish_job, record_cells_job, reference_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.publication_workers import PublicationInterrupted, PublicationWorkers, can_use_workers, step_name
 from orchestration.steps import StepInterrupted, StepResult, run_step
 from orchestration.transform.assets import DBT_ASSETS_NAME
+
+RECORD_CELLS_STEP = "record the published cells"
 
 
 @dataclass
@@ -49,8 +51,9 @@ def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstan
                 on_step: Callable[[str, str], None] | None = None, plan: RefreshPlan | None = None,
                 workers: int = PUBLICATION_WORKERS) -> RefreshResult:
     """Run the steps of a refresh for `years` that `plan` (by default: what changed) asks for;
-    `on_step(name, state)` reports start/ok/failed. Up to `workers` years are published side by
-    side (1: one after another, in this process); the releases are the same either way.
+    `on_step(name, state)` reports start/ok/failed (or warning: a step whose failure the refresh
+    tolerates). Up to `workers` years are published side by side (1: one after another, in this
+    process); the releases are the same either way.
 
     The refresh runs in a context of its own (contextvars): loading Definitions reads the
     "current" definitions-state storage from a context variable that every `with instance:`
@@ -93,6 +96,27 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     def step(name: str, job: str, partition: str | None = None, config: dict | None = None) -> bool:
         return record(run(name, job, partition, config))
 
+    def record_cells() -> None:
+        """The new releases' cells, for the next build (after the publications: their workers read the
+        warehouse, and DuckDB lets no process write a file that another holds open). Should that fail (a
+        reader holding the warehouse open), the releases stand: the next build records their cells before
+        it starts, so the failure is a warning."""
+        if not outcome.published:
+            return
+        notify(RECORD_CELLS_STEP, "start")
+        try:
+            result = run_step(defs, instance, RECORD_CELLS_STEP, record_cells_job.name, None, None)
+        except StepInterrupted:
+            result = StepResult(RECORD_CELLS_STEP, False, INTERRUPTED, interrupted=True)
+        if not result.ok and not result.interrupted:
+            result = StepResult(RECORD_CELLS_STEP, True, run_id=result.run_id, warnings=[
+                f"the cells of WRES {', '.join(map(str, outcome.published))} were not recorded in the warehouse "
+                f"now ({result.error}); the next build records them before it starts"])
+            notify(RECORD_CELLS_STEP, "warning")
+        else:
+            notify(RECORD_CELLS_STEP, "ok" if result.ok else "failed")
+        record(result)
+
     if plan.reference and not step("load reference files", reference_job.name):
         return outcome
     failed = [y for y in plan.ingest if not step(f"ingest WRES {y}", ingest_year_job.name, str(y))]
@@ -115,18 +139,20 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
                 return outcome
             if pool is None:
                 outcome.published.extend(y for y in due if step(step_name(y), publish_job.name, str(y)))
-                return outcome
-
-            try:
-                results = pool.publish(due, lambda y: run(step_name(y), publish_job.name, str(y)), notify)
-            except PublicationInterrupted as interrupted:  # the years published before it stay published
-                outcome.steps.extend(interrupted.results)
-                outcome.published.extend(y for y in due for r in interrupted.results if r.name == step_name(y) and r.ok)
-                raise RefreshInterrupted(outcome) from None
-            outcome.steps.extend(results)
-            outcome.published.extend(y for y, r in zip(due, results) if r.ok)
+            else:
+                try:
+                    results = pool.publish(due, lambda y: run(step_name(y), publish_job.name, str(y)), notify)
+                except PublicationInterrupted as interrupted:  # the years published before it stay published
+                    outcome.steps.extend(interrupted.results)
+                    outcome.published.extend(y for y in due for r in interrupted.results
+                                              if r.name == step_name(y) and r.ok)
+                    # Their cells are recorded by the next build, which finds them unrecorded.
+                    raise RefreshInterrupted(outcome) from None
+                outcome.steps.extend(results)
+                outcome.published.extend(y for y, r in zip(due, results) if r.ok)
     finally:
         warm_up.join()
+    record_cells()
     return outcome
 
 

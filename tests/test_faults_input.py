@@ -25,6 +25,7 @@ from click.testing import CliRunner
 import wres.warehouse
 from tests.test_faults import RECRUITMENT, WRES, cli, digests, replace_in, zone  # noqa: F401 (zone: a fixture)
 from orchestration.cli import main
+from wres.disclosure.releases import unrecorded_releases
 from wres.runlock import explain_duckdb_lock, snapshot_path
 from wres.status import year_statuses
 from wres.text import printable
@@ -332,6 +333,9 @@ def test_a_publication_is_a_success_when_only_the_snapshot_cannot_be_refreshed(z
     assert (f"warning the readers' snapshot {snapshot_path(zone.warehouse)} could not be refreshed (the warehouse "
             f"{zone.warehouse} is open in another process (PID {holders[0].pid}:") in output
     assert "the next `wres refresh` tries again" in output and "Traceback" not in output
+    # Nor could the release's cells be recorded: the next build records them first.
+    assert "warning record the published cells" in output
+    assert "the cells of WRES 2018 were not recorded in the warehouse now" in output
     members = ("select value from marts.wres_indicator_summary where wres_year = 2018 and indicator = 9 and "
                "area_code = 'RBB' and measure = 'members_total' and breakdown = 'executive'")
     assert _snapshot_value(zone, members) == 6  # the readers still see the warehouse before the refresh
@@ -341,6 +345,18 @@ def test_a_publication_is_a_success_when_only_the_snapshot_cannot_be_refreshed(z
     assert "WRES 2017-2018 up to date" in output
     assert "the readers' snapshot was behind the warehouse: refreshed" in output
     assert _snapshot_value(zone, members) == 7
+    con = duckdb.connect(str(zone.warehouse), read_only=True)
+    try:
+        assert unrecorded_releases(con, zone.publish_dir) == [2018]
+    finally:
+        con.close()
+    code, output, _ = run(zone, "dbt", "--", "ls", "--quiet")  # as a build, it records them first
+    assert code == 0, output
+    con = duckdb.connect(str(zone.warehouse), read_only=True)
+    try:
+        assert unrecorded_releases(con, zone.publish_dir) == []
+    finally:
+        con.close()
 
 
 def _snapshot_value(zone, sql: str):

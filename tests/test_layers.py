@@ -143,3 +143,19 @@ def test_a_release_reads_marts_only():
             named |= {(path.name, m) for m in re.findall(r"\b(?:intermediate\.int_|staging\.stg_)[a-z_0-9]+",
                                                           path.read_text(encoding="utf-8"))}
     assert named == set(), named
+
+
+def test_dbt_models_read_only_their_sources_and_refs():
+    """A dbt model reads the warehouse through `source()` and `ref()` only, never a file behind dbt's back
+    (the cells of earlier releases are the source published.release_cells, not the release folders), so
+    that dbt's and Dagster's lineage show every input."""
+    import re
+
+    found = []
+    for folder in ("models", "macros"):
+        for path in sorted((PROJECT_ROOT / "dbt_project" / folder).rglob("*.*")):
+            if path.suffix in (".sql", ".py"):
+                text = path.read_text(encoding="utf-8")
+                found += [f"{path.name}: {m}" for m in re.findall(
+                    r"read_(?:parquet|csv(?:_auto)?|json(?:_auto)?)\s*\(|var\(\s*['\"]publish_dir|open\(|Path\(", text)]
+    assert found == []

@@ -56,8 +56,14 @@ def test_lineage_runs_from_raw_files_through_dbt_to_the_release():
                      "intermediate/int_declaration_rates_computed", "intermediate/int_trust_years_enumerated",
                      "intermediate/int_workforce_headcounts_unioned", "staging/stg_dcf__recruitment",
                      "staging/stg_workforce_statistics__headcounts", "raw/dcf_recruitment", "raw/dcf_workforce",
-                     "raw/workforce_statistics", "raw/etr", "raw/trust_types", "reference/ethnic_categories"):
+                     "raw/workforce_statistics", "raw/etr", "raw/trust_types", "reference/ethnic_categories",
+                     "published/release_cells"):
         assert key(upstream) in release, upstream
+    # The cells earlier releases published feed the suppression model through a table Dagster writes
+    # (the release_cells asset, the dbt source published.release_cells), not files read behind dbt's back.
+    suppression = graph.get(key("intermediate/int_indicator_measures_secondary_suppressed"))
+    assert key("published/release_cells") in suppression.parent_keys
+    assert graph.get(key("published/release_cells")).is_materializable
     assert graph.get(key("raw/dcf_recruitment")).partitions_def.name == "wres_year"
     # dbt tests are asset checks of their models.
     checks = {c.asset_key.to_user_string() for c in graph.asset_check_keys}

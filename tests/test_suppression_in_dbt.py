@@ -1,8 +1,9 @@
-"""The secondary-suppression model as dbt runs it: it reads the releases already published (what
-they hid stays hidden) and, given `build_years`, recomputes only those years.
+"""The secondary-suppression model as dbt runs it: it reads the cells of the releases already
+published (recorded in published.release_cells before the build: what they hid stays hidden) and,
+given `build_years`, recomputes only those years.
 
 The Python function has its own tests (test_disclosure.py); these catch what only a dbt run shows,
-such as the model's configuration (publish dir, build years) not reaching it."""
+such as the model's configuration (build years, its sources) not reaching it."""
 
 import duckdb
 
@@ -26,9 +27,10 @@ def cell(settings, year):
 
 
 def fake_release_hiding_the_cell(settings, year):
-    """A release of `year` as published earlier: the mart's cells, with the RAA cell hidden."""
+    """A release of `year` as published earlier: the mart's cells, with the RAA cell hidden, and a manifest."""
     folder = settings.publish_dir / str(year)
     folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(f'{{"wres_year": {year}}}', encoding="utf-8")
     con = duckdb.connect(str(settings.warehouse), read_only=True)
     try:
         con.execute(f"""copy (select wres_year, indicator, level, area_code, breakdown, measure,

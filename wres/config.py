@@ -239,8 +239,6 @@ class Settings:
             "confidence_z": t.confidence_z,
             "leaver_rate": self.leaver_rate,
             "target_years": list(self.target_years),
-            # Secondary suppression keeps what earlier releases published or hid (docs/METHODOLOGY.md).
-            "publish_dir": str(self.publish_dir),
         }
 
     def duckdb_config(self) -> dict[str, str]:

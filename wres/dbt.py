@@ -25,6 +25,7 @@ import duckdb
 from wres import warehouse
 from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt_child import real_dbt
+from wres.disclosure.releases import record_release_cells
 
 BUILD_YEARS = "control.build_years"
 
@@ -91,8 +92,16 @@ def run_dbt(args: list[str], settings: Settings, capture: bool = False,
 
     if build_years is None:
         return run()
+    record_published_cells(settings)
     with building_years(lambda: warehouse.writer(settings), build_years):
         return run()
+
+
+def record_published_cells(settings: Settings) -> dict[int, int]:
+    """Before a build: the cells of any current release not yet in published.release_cells, which the
+    secondary suppression model reads (wres.disclosure.releases)."""
+    with warehouse.writer(settings) as con:
+        return record_release_cells(con, settings.publish_dir)
 
 
 def _newest_source_mtime() -> float:

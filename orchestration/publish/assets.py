@@ -3,15 +3,18 @@
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
+from wres.disclosure.releases import record_release_cells
 from wres.publish.dictionary import column_descriptions
 from wres.publish.release import GateFailed, publish_year, recover_leftovers
 from orchestration.metadata import parquet_table_schema
 from orchestration.partitions import wres_year_partitions, year_check_spec
 from orchestration.quality.checks import check_result
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 GROUP = "publish"
 RELEASE = dg.AssetKey(["published", "wres_release"])
+# The dbt source published.release_cells: dagster-dbt keys a source by its name and table.
+RELEASE_CELLS = dg.AssetKey(["published", "release_cells"])
 MAIN_TABLE = "wres_indicator_summary"
 # Every mart the release or its gate reads.
 MARTS = ("wres_indicator_summary", "wres_trust_share", "wres_survey_breakdown", "model_employer_trajectory",
@@ -65,3 +68,20 @@ def wres_release(context: dg.AssetExecutionContext, warehouse: WarehouseResource
         "warnings": dg.MetadataValue.int(len(gate.warnings)),
         "code_version": release.manifest["code_version"],
     })
+
+
+@dg.asset(key=RELEASE_CELLS, group_name=GROUP, kinds={"duckdb"}, pool=WAREHOUSE_POOL,
+          description="The indicator cells of each WRES year's current release, as published (null where hidden), "
+                      "in the warehouse table published.release_cells: recorded from the releases as written after "
+                      "they are published, and read by the next dbt build's secondary suppression, which must keep "
+                      "them. The dependency runs across builds (a release, then the next build), which the graph of "
+                      "one build cannot draw: the release asset is its writer, the suppression model its reader.")
+def release_cells(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.writer() as con:
+        written = record_release_cells(con, warehouse.settings().publish_dir)
+        rows = con.execute("select count(*) from published.release_cells").fetchall()[0][0]
+    for year, count in written.items():
+        context.log.info(f"WRES {year}: {count} published cells recorded" if count else
+                         f"WRES {year}: no current release; its cells removed")
+    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(int(rows)),
+                                          "years_recorded": dg.MetadataValue.json(sorted(written))})

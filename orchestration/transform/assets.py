@@ -12,6 +12,7 @@ from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from wres.config import DBT_PROJECT_DIR, Settings
 from wres.dbt import (DbtLog, building_years, dbt_executable, dbt_log_path, ensure_manifest, explain_failure,
                       target_path, vars_arg)
+from wres.disclosure.releases import record_release_cells
 from wres.ingest.load import ensure_raw_schema
 from wres.quality import dbt_failures
 from orchestration.metadata import table_row_counts
@@ -79,6 +80,10 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
         with warehouse.writer() as con:
             ensure_raw_schema(con)  # a warehouse of an earlier layout is brought up to date before dbt reads it
+            late = record_release_cells(con, warehouse.settings().publish_dir)
+        if late:  # recorded after each publication; found behind only when a process died in between
+            context.log.warning(f"recorded the published cells of WRES {sorted(late)}, which no publication had "
+                                f"recorded (a refresh stopped after publishing, or a warehouse of an earlier version)")
         # Row counts are added once dbt has exited (dagster-dbt's fetch_row_counts() would open the
         # warehouse while dbt writes it): the models' events are held until then.
         events = []

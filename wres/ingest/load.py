@@ -28,6 +28,7 @@ import pyarrow as pa
 from wres import vocabulary as vocab
 from wres.config import Settings
 from wres.dbt import ensure_build_years_table
+from wres.disclosure.releases import ensure_release_cells_table
 from wres.ingest import contracts as c
 from wres.ingest.landing import LandingFile, not_regular, reference_files, year_files
 from wres.ingest.read import (
@@ -94,6 +95,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         load_id varchar, run_id varchar, source varchar, wres_year integer, raw_dir varchar,
         path varchar, sha256 varchar, bytes bigint, rows bigint, loaded_at timestamp with time zone)""")
     ensure_build_years_table(con)
+    ensure_release_cells_table(con)
 
 
 def add_question_columns(con: duckdb.DuckDBPyConnection, questions: list[str]) -> None:

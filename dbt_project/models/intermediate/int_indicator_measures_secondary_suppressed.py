@@ -4,15 +4,13 @@ Hides further cells until every sensitive cell's feasibility interval, given the
 reaches 0 and the threshold, and writes each protected cell's certificate (the move that proves it)
 for the gate's audit. The search over moves is iterative numpy work, so it lives in Python with its
 own tests; this model feeds it the measures, the trusts' areas, the pay bands' band groups and the
-releases already published (a reader has them: what they published stays known, what they hid
-stays hidden). At national size the years are protected two at a time, each in a worker process
+cells of the releases already published (the source published.release_cells: a reader has them,
+so what they published stays known and what they hid stays hidden). At national size the years are protected two at a time, each in a worker process
 (wres.config.SUPPRESSION_PROCESSES): the same rows as one after another.
 """
 
-from pathlib import Path
-
 from wres.config import SUPPRESSION_PROCESSES, SUPPRESSION_PROCESSES_FROM
-from wres.disclosure.releases import current_releases, published_cells
+from wres.disclosure.releases import CELL_COLUMNS
 from wres.disclosure.suppression import Thresholds, apply_secondary_suppression, hidden_rates, suppress_year_by_year
 
 AREA_COLUMNS = {"wres_year": "wres_year", "org_code": "org_code", "region_code": "region", "icb_code": "icb",
@@ -23,11 +21,8 @@ def model(dbt, session):
     # Each dbt.config.get and dbt.source call stands alone in an assignment: dbt finds the config keys
     # and sources a Python model uses by reading its source, and misses a call nested in an expression
     # (`str(dbt.config.get(...))`), which then returns None (or fails) at run time.
-    publish_dir = dbt.config.get("publish_dir")
     count_threshold = dbt.config.get("count_threshold")
     respondent_threshold = dbt.config.get("respondent_threshold")
-    if not publish_dir:
-        raise ValueError("int_indicator_measures_secondary_suppressed needs config publish_dir (var publish_dir)")
     thresholds = Thresholds(count=int(count_threshold), respondents=int(respondent_threshold))
     pay_bands = dbt.ref("pay_bands")
     band_levels = {f"{group}|{band}": level for group, band, level in
@@ -39,7 +34,9 @@ def model(dbt, session):
     only = years if dbt.is_incremental and years else None
     measures = dbt.ref("int_indicator_measures_reasoned")
     trust_areas = dbt.ref("int_trust_years_enumerated")
-    previous = published_cells(current_releases(Path(publish_dir), only))
+    release_cells = dbt.source("published", "release_cells")
+    previous = release_cells.filter(f"wres_year in ({', '.join(str(y) for y in only)})") if only else release_cells
+    previous = previous.order(", ".join(CELL_COLUMNS)).select(", ".join(CELL_COLUMNS)).df()
     build = only or sorted(int(row[0]) for row in measures.unique("wres_year").fetchall())
     if not build:
         return apply_secondary_suppression(measures.df(), trust_areas.df().rename(columns=AREA_COLUMNS)[
