@@ -56,3 +56,25 @@ def test_a_cell_an_earlier_release_hid_stays_hidden_and_only_build_years_are_rec
     result = run_dbt(["build", "--select", MODEL, "--full-refresh"], settings, capture=True)
     assert result.returncode == 0, result.stdout[-4000:]
     assert cell(settings, 2017) == (65.0, "secondary")
+
+
+def model_rows(settings):
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        return con.execute(f"select * from intermediate.{MODEL} order by all").fetchall()
+    finally:
+        con.close()
+
+
+def test_years_protected_in_worker_processes_give_the_rows_of_one_process(handmade, tmp_path):
+    """At national size the model protects two years at a time in worker processes (wres.processes);
+    the hand-made zone is far below that size, so the threshold is lowered to 1 for the second build:
+    its rows are those of the first, built in dbt's own process from the same inputs, row for row."""
+    settings = copy_of(handmade.settings.raw_dir.parent, tmp_path, parts=("raw", "warehouse"))
+    rows = {}
+    for how, extra in (("in dbt's process", None), ("in worker processes", {"suppression_processes_from": 1})):
+        result = run_dbt(["build", "--select", MODEL, "--full-refresh"], settings, capture=True, extra_vars=extra)
+        assert result.returncode == 0, result.stdout[-4000:]
+        rows[how] = model_rows(settings)
+    assert {row[0] for row in rows["in dbt's process"]} == {2017, 2018}
+    assert rows["in worker processes"] == rows["in dbt's process"]

@@ -36,8 +36,9 @@ def dbt_executable() -> str:
     return str(wrapper) if wrapper.exists() else real_dbt()
 
 
-def vars_arg(settings: Settings) -> list[str]:
-    return ["--vars", json.dumps(settings.dbt_vars(), sort_keys=True)]
+def vars_arg(settings: Settings, extra: dict | None = None) -> list[str]:
+    """The configuration's vars (`extra` on top: one --vars flag, as dbt reads only the last)."""
+    return ["--vars", json.dumps({**settings.dbt_vars(), **(extra or {})}, sort_keys=True)]
 
 
 def target_path(settings: Settings) -> Path:
@@ -80,11 +81,11 @@ def dbt_env() -> dict[str, str]:
 
 
 def run_dbt(args: list[str], settings: Settings, capture: bool = False,
-            build_years: list[int] | None = None) -> subprocess.CompletedProcess:
-    """Run `dbt <args>` in the project with the configuration's vars appended; `build_years`: the
-    years the incremental models recompute (see `building_years`)."""
+            build_years: list[int] | None = None, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `dbt <args>` in the project with the configuration's vars (and `extra_vars`) appended;
+    `build_years`: the years the incremental models recompute (see `building_years`)."""
     command = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
-               "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings)]
+               "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings, extra_vars)]
 
     def run() -> subprocess.CompletedProcess:
         return subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(), text=True,
