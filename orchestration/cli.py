@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wres.config import PUBLICATION_WORKERS, ConfigError, Settings, load_settings
+from wres.config import PUBLICATION_WORKERS, PUBLICATION_WORKERS_FROM_FILES, ConfigError, Settings, load_settings
 from wres.text import printable
 
 console = Console(stderr=True)
@@ -91,9 +91,12 @@ def generate(ctx, out, scale, seed, first_year, last_year, overwrite, if_empty) 
 @click.option("--no-publish", is_flag=True, help="Stop after the dbt build; publish nothing.")
 @click.option("--force", is_flag=True, help="Reload, rebuild and republish even what has not changed.")
 @click.option("--wait", is_flag=True, help="When another refresh is writing the warehouse, wait for it instead of exiting.")
-@click.option("--workers", type=click.IntRange(1, 8), default=PUBLICATION_WORKERS, show_default=True,
-              help="WRES years published side by side, each in a process of its own (about 1 GB each at national "
-                   "size); 1 publishes one after another. The releases are the same either way.")
+@click.option("--workers", type=click.IntRange(1, 8), default=None,
+              help=f"WRES years published side by side, each in a process of its own (about 1 GB each at national "
+                   f"size); 1 publishes one after another. The releases are the same either way. Default: "
+                   f"{PUBLICATION_WORKERS} when the years to publish hold at least {PUBLICATION_WORKERS_FROM_FILES} "
+                   f"landing files (a national year holds about 1,000), else 1 (a worker's start costs more than it "
+                   f"saves on a small landing zone).")
 @click.option("--verbose", "-v", is_flag=True, help="With a failed step's error, print its stack trace.")
 @click.pass_context
 def refresh(ctx, years, no_publish, force, wait, verbose, workers) -> None:
@@ -203,7 +206,7 @@ def _dagster_instance(settings: Settings):
     return dg.DagsterInstance.get()
 
 
-def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool, workers: int) -> bool:
+def _run_refresh(settings: Settings, plan, publish: bool, verbose: bool, workers: int | None) -> bool:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from orchestration.interrupts import RefreshInterrupted

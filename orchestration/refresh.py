@@ -17,8 +17,9 @@ from typing import Callable
 
 import dagster as dg
 
-from wres.config import PUBLICATION_WORKERS, Settings
+from wres.config import PUBLICATION_WORKERS, PUBLICATION_WORKERS_FROM_FILES, Settings
 from wres.freshness import RefreshPlan, plan_refresh
+from wres.ingest.landing import year_files
 from orchestration.definitions import build_definitions
 from orchestration.interrupts import INTERRUPTED, RefreshInterrupted
 from orchestration.jobs import ingest_year_job, publish_job, record_cells_job, reference_job, transform_job
@@ -49,11 +50,11 @@ class RefreshResult:
 
 def run_refresh(settings: Settings, years: list[int], instance: dg.DagsterInstance, publish: bool = True,
                 on_step: Callable[[str, str], None] | None = None, plan: RefreshPlan | None = None,
-                workers: int = PUBLICATION_WORKERS) -> RefreshResult:
+                workers: int | None = None) -> RefreshResult:
     """Run the steps of a refresh for `years` that `plan` (by default: what changed) asks for;
     `on_step(name, state)` reports start/ok/failed (or warning: a step whose failure the refresh
     tolerates). Up to `workers` years are published side by side (1: one after another, in this
-    process); the releases are the same either way.
+    process; None: `default_workers`); the releases are the same either way.
 
     The refresh runs in a context of its own (contextvars): loading Definitions reads the
     "current" definitions-state storage from a context variable that every `with instance:`
@@ -125,6 +126,7 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
     if not plan.reference and set(failed) >= set(plan.ingest) and waiting >= set(plan.publish):
         return outcome  # every year that needed work failed to load, or waits on one: nothing for dbt to rebuild
     due = [y for y in plan.publish if y not in waiting] if publish else []
+    workers = default_workers(settings, due) if workers is None else workers
     helpers = min(workers, len(due)) - 1 if can_use_workers(instance) else 0
     # Never empty when the plan's is not (which means every year): a held year waits on a failed one, built.
     years = [y for y in plan.build_years if y not in outcome.held_back]
@@ -154,6 +156,13 @@ def _run_refresh(settings: Settings, plan: RefreshPlan, instance: dg.DagsterInst
         warm_up.join()
     record_cells()
     return outcome
+
+
+def default_workers(settings: Settings, years: list[int]) -> int:
+    """PUBLICATION_WORKERS when the years to publish are large enough to gain from them (their landing
+    files number at least PUBLICATION_WORKERS_FROM_FILES), else 1."""
+    files = sum(len(year_files(settings.raw_dir, year, settings).files) for year in years)
+    return PUBLICATION_WORKERS if files >= PUBLICATION_WORKERS_FROM_FILES else 1
 
 
 def _warm_up(report: bool) -> None:

@@ -83,7 +83,8 @@ def copy_of(folder: Path, target: Path, parts=("raw", "warehouse", "published", 
 def refreshed(tmp_path_factory, worker_id) -> Path:
     """The suite's one full end-to-end refresh: the hand-made landing zone refreshed from nothing by
     `wres refresh` (reference and both years loaded, dbt built with its tests, 2017 and 2018 published
-    through their gates). Its folder, with the Dagster home in `dagster/`; tests work on copies (`copy_of`).
+    through their gates, side by side: `--workers 2`, as a national refresh would, where a zone this small
+    would publish one year after another). Its folder, with the Dagster home in `dagster/`; tests work on copies (`copy_of`).
     Under pytest-xdist the workers share it: the first to need it builds it, the others wait for it."""
     shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
     with open(shared / "refreshed.lock", "a") as lock:
@@ -105,7 +106,7 @@ def _refresh(folder: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:  # restored after: the command sets DAGSTER_HOME when it is unset
         patch.setenv("DAGSTER_HOME", str(folder / "dagster"))
         result = CliRunner().invoke(main, ["--raw-dir", str(settings.raw_dir), "--warehouse", str(settings.warehouse),
-                                           "--publish-dir", str(settings.publish_dir), "refresh"])
+                                           "--publish-dir", str(settings.publish_dir), "refresh", "--workers", "2"])
     output = " ".join(result.output.split())
     assert result.exit_code == 0, output
     assert "ok load reference files" in output and "ok ingest WRES 2017" in output and "ok ingest WRES 2018" in output

@@ -259,7 +259,7 @@ def test_killed_during_dbt_then_a_clean_recovery_while_an_analyst_reads(zone):
     while an analyst holds the readers' snapshot open."""
     env = {**os.environ, "DAGSTER_HOME": os.environ["DAGSTER_HOME"]}
     args = [WRES, "--raw-dir", str(zone.raw_dir), "--warehouse", str(zone.warehouse), "--publish-dir",
-            str(zone.publish_dir), "refresh", "--force"]
+            str(zone.publish_dir), "refresh", "--workers", "2", "--force"]  # a publication worker, as at national size
     refresh = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     dbt = []
     deadline = time.monotonic() + 240

@@ -75,7 +75,7 @@ def test_sigterm_while_two_years_publish_side_by_side_stops_both(zone):
             pipes[year] = os.open(checks, os.O_RDONLY | os.O_NONBLOCK)  # a reader: the writer's open does not wait
             fcntl.fcntl(pipes[year], fcntl.F_SETPIPE_SZ, 4096)
         refresh = subprocess.Popen([WRES, "--raw-dir", str(zone.raw_dir), "--warehouse", str(zone.warehouse),
-                                    "--publish-dir", str(zone.publish_dir), "refresh", "--force"],
+                                    "--publish-dir", str(zone.publish_dir), "refresh", "--force", "--workers", "2"],
                                    env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         poller = select.poll()
         for pipe in pipes.values():

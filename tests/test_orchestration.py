@@ -360,3 +360,21 @@ def test_dbt_commands_run_without_a_dbt_adapter_in_the_refreshing_process():
 
     assert callable(getattr(DbtCliResource, "_initialize_dbt_core_adapter", None))
     assert dbt_resource()._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_years_publish_side_by_side_only_when_their_landing_files_are_many(tmp_path):
+    """Publication workers pay for their start only at national size (about 1,000 landing files a year): the
+    hand-made zone's 2017 (9 files: 8 return files and the workforce statistics) and 2018 (18: 16, the
+    workforce statistics and the 2017 survey) publish in the refreshing process; with 173 more 2018 returns,
+    the two years hold 200 files, the threshold, and publish side by side."""
+    from orchestration.refresh import default_workers
+    from wres.config import PUBLICATION_WORKERS, PUBLICATION_WORKERS_FROM_FILES
+
+    settings = settings_in(tmp_path)
+    write_handmade_landing_zone(settings.raw_dir)
+    assert PUBLICATION_WORKERS_FROM_FILES == 200 and PUBLICATION_WORKERS == 2
+    assert default_workers(settings, [2017, 2018]) == 1
+    for n in range(173):
+        (settings.raw_dir / "dcf" / "2018" / f"board__S18-X{n:03d}-1.csv").write_text("", encoding="utf-8")
+    assert default_workers(settings, [2017, 2018]) == 2
+    assert default_workers(settings, [2017]) == 1

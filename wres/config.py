@@ -43,6 +43,11 @@ SURVEY_BREAKDOWN_DECIMALS = 1
 # its own: the machine's two cores. Each takes up to about 1 GB at national size. Not in wres.toml: it
 # changes how fast a release is written, never what it holds, and the file is part of every release.
 PUBLICATION_WORKERS = 2
+# ... when the years a refresh publishes hold at least this many landing files (a national year holds about
+# 1,000: five return sections per trust); below that (a region's data, the tests' hand-made zone, 30 files a
+# year) a worker's start (its imports and warm-up, about 8 s of CPU) costs more than it saves, and the years
+# are published one after another in the refreshing process.
+PUBLICATION_WORKERS_FROM_FILES = 200
 # WRES years secondary suppression protects side by side, each in a process of its own
 # (wres.processes), when the years a build suppresses hold at least SUPPRESSION_PROCESSES_FROM
 # measure rows (a national year holds about 80,000): below that, starting the processes costs more than
