@@ -15,7 +15,7 @@ from orchestration.ingest.assets import raw_reference, raw_wres_year
 from orchestration.jobs import STAGE_TAG, publish_job, record_cells_job, transform_job
 from orchestration.partitions import wres_year_partitions
 from orchestration.resources import WarehouseResource
-from orchestration.runs import fail_dead_runs
+from orchestration.runs import CLI_REASON, REASON_TAG, fail_dead_runs
 from orchestration.transform.assets import DBT_ASSETS_NAME
 
 RAW_ASSETS = dg.AssetSelection.assets(raw_reference, raw_wres_year)
@@ -40,7 +40,7 @@ def landing_zone_fingerprints(raw_dir: Path, s: Settings) -> dict[str, str]:
 
 
 def _ingest_requests(years: list[str], reason: str, include_reference: bool) -> list[dg.RunRequest]:
-    tags = {"wres/reason": reason, STAGE_TAG: "ingest"}
+    tags = {REASON_TAG: reason, STAGE_TAG: "ingest"}
     requests = [dg.RunRequest(asset_selection=list(raw_reference.keys), run_key=f"{reason}:reference",
                               tags=tags)] if include_reference else []
     requests += [dg.RunRequest(asset_selection=list(raw_wres_year.keys), partition_key=year,
@@ -136,5 +136,7 @@ def publish_after_transform(context: dg.RunStatusSensorContext, warehouse: Wareh
                       request_jobs=[record_cells_job], default_status=dg.DefaultSensorStatus.RUNNING)
 def record_cells_after_publish(context: dg.RunStatusSensorContext):
     """Record a new release's cells in the warehouse (published.release_cells) once it is published, for
-    the next build's secondary suppression (a `wres refresh` records them itself, after its publications)."""
+    the next build's secondary suppression; a `wres refresh` records them itself, after its publications."""
+    if context.dagster_run.tags.get(REASON_TAG) == CLI_REASON:
+        return dg.SkipReason("published by `wres refresh`, which records the cells itself")
     return dg.RunRequest(job_name=record_cells_job.name, run_key=f"cells-after-{context.dagster_run.run_id}")

@@ -330,17 +330,20 @@ def check(ctx, years) -> None:
 def dbt(ctx, args) -> None:
     """Run dbt in the project with the configuration's vars, e.g. `wres dbt -- docs generate`, holding the
     warehouse's writer lock (dbt opens the warehouse to write)."""
-    from wres.dbt import record_published_cells, run_dbt
-    from wres.runlock import WarehouseBusy, writer_lock
+    import duckdb
+
+    from wres.dbt import run_dbt
+    from wres.runlock import WarehouseBusy, explain_duckdb_lock, writer_lock
 
     s = _settings(ctx)
     try:
         with writer_lock(s.warehouse):
-            if Path(s.warehouse).exists():
-                record_published_cells(s)  # what the suppression model reads of the releases
-            code = run_dbt(list(args), s).returncode
+            code = run_dbt(list(args), s).returncode  # a build records the releases' cells first
     except WarehouseBusy as exc:
         raise click.ClickException(str(exc)) from None
+    except duckdb.Error as exc:
+        raise click.ClickException(explain_duckdb_lock(exc, s.warehouse) if isinstance(exc, duckdb.IOException)
+                                   else f"recording the published cells before the build: {exc}") from None
     sys.exit(code)
 
 

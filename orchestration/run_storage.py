@@ -9,11 +9,13 @@ cut can lose the last commits but never corrupts the file. The journal mode is s
 database file, so the webserver, which does not load this module, reads the files as usual.
 
 Of those 11 ms, most went on opening the file: Dagster's SQLite storages build a SQLAlchemy engine
-without a pool for every event and close its connection after it, and closing the last connection
-to a WAL file checkpoints it. `reuse_connections` gives each SQLite file one engine for the life of
-the process, whose pool keeps its connection open: the transactions and their commits are Dagster's
-own, unchanged. A full refresh of the hand-made landing zone spent 1.9 s storing its events instead
-of 7.8 s (pyinstrument).
+for every event and close its connection after it, and closing the last connection to a WAL file
+checkpoints it. `reuse_connections` gives each SQLite file one engine for the life of the process;
+the transactions and their commits are Dagster's own, unchanged. The run index and the event index
+keep their connection open in the engine's pool. Each run's own event file does not: the webserver
+learns of a run's new events by watching that file (watchdog), which changes only when the WAL is
+checkpointed, that is when the last connection closes, so its connection still closes after every
+event (`NullPool`), and only the engine is kept.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 
 # One engine per SQLite file: the run index, the event index and each run's event shard. A process
 # writes a few runs (a refresh: one per step); the least recently used beyond these are closed.
@@ -49,14 +52,14 @@ def commit_in_write_ahead_mode() -> None:
         event.listen(Engine, "connect", _write_ahead)
 
 
-def engine_for(url: str) -> Engine:
-    """The process's engine for the SQLite file at `url`; its pool keeps one connection open (more while
-    threads write at once)."""
+def engine_for(url: str, keep_open: bool = True) -> Engine:
+    """The process's engine for the SQLite file at `url`: its pool keeps one connection open (more while
+    threads write at once), or, `keep_open` false, closes each connection when it is returned."""
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _engines[url] = create_engine(url, pool_size=1, max_overflow=4,
-                                                   connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+            pool = {"pool_size": 1, "max_overflow": 4} if keep_open else {"poolclass": NullPool}
+            engine = _engines[url] = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **pool)
             while len(_engines) > ENGINES_KEPT:
                 _engines.popitem(last=False)[1].dispose()  # a connection still checked out closes on return
         _engines.move_to_end(url)
@@ -67,13 +70,14 @@ def reuse_connections() -> None:
     """Dagster's SQLite run and event storages, in this process, open each file once (`engine_for`).
     They replace the storages' own `connect`/`_connect`, which differ only in building a new engine
     each time: the transaction and the first-use schema check are theirs."""
-    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME, SqliteEventLogStorage
     from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
 
     @contextmanager
     def event_log_connection(self, shard: str):
         with self._db_lock:
-            engine = engine_for(self.conn_string_for_shard(shard))
+            # A run's own file is watched for changes: closed after each event, it is checkpointed.
+            engine = engine_for(self.conn_string_for_shard(shard), keep_open=shard == INDEX_SHARD_NAME)
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)

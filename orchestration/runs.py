@@ -16,6 +16,9 @@ from pathlib import Path
 import dagster as dg
 
 PID_TAG = "wres/pid"
+# Why a run was started: "cli" for the steps of `wres refresh`, else what started it (a sensor, the schedule).
+REASON_TAG = "wres/reason"
+CLI_REASON = "cli"
 PROCESS_START_TAG = "wres/process_start"
 UNFINISHED = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
               dg.DagsterRunStatus.CANCELING]

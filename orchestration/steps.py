@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 import dagster as dg
 
 from orchestration.interrupts import INTERRUPTED
-from orchestration.runs import process_tags
+from orchestration.runs import CLI_REASON, REASON_TAG, process_tags
 
 # The CLI prints each step, its errors and warnings itself; the run log keeps everything.
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -89,7 +89,7 @@ def run_step(defs: dg.Definitions, instance: dg.DagsterInstance, name: str, job:
     try:
         result = defs.resolve_job_def(job).execute_in_process(
             instance=instance, partition_key=partition, raise_on_error=False,
-            run_config={**QUIET, **(config or {})}, tags={"wres/reason": "cli", **process_tags()})
+            run_config={**QUIET, **(config or {})}, tags={REASON_TAG: CLI_REASON, **process_tags()})
     except (dg.DagsterExecutionInterruptedError, KeyboardInterrupt):
         raise StepInterrupted() from None
     if result.success:

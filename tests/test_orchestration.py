@@ -289,7 +289,9 @@ def test_the_refresh_commits_dagster_run_history_in_write_ahead_mode(refreshed):
 def test_dagster_storage_opens_each_sqlite_file_once_per_process(tmp_path, monkeypatch):
     """With `reuse_connections` (as the code location and the `wres` command have it), a run of three
     assets stores its events over one engine per SQLite file, the run index, the event index and the
-    run's own file, not one per event; the run's history reads back whole."""
+    run's own file, not one per event; the run's history reads back whole. The run's own file is left
+    closed after each event, hence checkpointed (no write-ahead log left beside it): the webserver sees
+    a run's new events by watching that file change."""
     from orchestration import run_storage
 
     created = []
@@ -317,6 +319,9 @@ def test_dagster_storage_opens_each_sqlite_file_once_per_process(tmp_path, monke
     files = sorted(url.rsplit("/", 1)[-1] for url in created)
     assert files == sorted(["runs.db", "index.db", f"{result.run_id}.db"]), files
     assert len(events) > 20 and len(materialized) == 3
+    shard = next(tmp_path.rglob(f"{result.run_id}.db"))
+    assert not shard.with_name(shard.name + "-wal").exists()
+    assert (shard.parent / "index.db-wal").exists()  # the index's connection is kept open: its log stays
 
 
 def test_a_publication_worker_that_has_died_leaves_its_years_to_the_refreshing_process(tmp_path):

@@ -71,10 +71,14 @@ def test_years_protected_in_worker_processes_give_the_rows_of_one_process(handma
     the hand-made zone is far below that size, so the threshold is lowered to 1 for the second build:
     its rows are those of the first, built in dbt's own process from the same inputs, row for row."""
     settings = copy_of(handmade.settings.raw_dir.parent, tmp_path, parts=("raw", "warehouse"))
+    fake_release_hiding_the_cell(settings, 2018)  # the previous cells go to the workers too
     rows = {}
-    for how, extra in (("in dbt's process", None), ("in worker processes", {"suppression_processes_from": 1})):
+    for how, extra, processes in (("in dbt's process", None, 1),
+                                  ("in worker processes", {"suppression_processes_from": 1}, 2)):
         result = run_dbt(["build", "--select", MODEL, "--full-refresh"], settings, capture=True, extra_vars=extra)
         assert result.returncode == 0, result.stdout[-4000:]
+        assert f"{MODEL}\": WRES 2017, 2018 protected in {processes} process(es)" in result.stdout
         rows[how] = model_rows(settings)
+    assert cell(settings, 2018) == (251.0, "secondary")  # as the release hid it
     assert {row[0] for row in rows["in dbt's process"]} == {2017, 2018}
     assert rows["in worker processes"] == rows["in dbt's process"]

@@ -83,7 +83,8 @@ def dbt_env() -> dict[str, str]:
 def run_dbt(args: list[str], settings: Settings, capture: bool = False,
             build_years: list[int] | None = None, extra_vars: dict | None = None) -> subprocess.CompletedProcess:
     """Run `dbt <args>` in the project with the configuration's vars (and `extra_vars`) appended;
-    `build_years`: the years the incremental models recompute (see `building_years`)."""
+    `build_years`: the years the incremental models recompute (see `building_years`). A build or run
+    first records the cells of any release not yet in published.release_cells (`record_published_cells`)."""
     command = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
                "--profiles-dir", str(DBT_PROJECT_DIR), *vars_arg(settings, extra_vars)]
 
@@ -91,9 +92,10 @@ def run_dbt(args: list[str], settings: Settings, capture: bool = False,
         return subprocess.run(command, cwd=DBT_PROJECT_DIR, env=dbt_env(), text=True,
                               capture_output=capture, check=False)
 
+    if {"build", "run"} & set(args) and Path(settings.warehouse).exists():
+        record_published_cells(settings)
     if build_years is None:
         return run()
-    record_published_cells(settings)
     with building_years(lambda: warehouse.writer(settings), build_years):
         return run()
 

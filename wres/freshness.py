@@ -176,7 +176,11 @@ def plan_refresh(settings: Settings, years: list[int], force: bool = False,
         elif (uses_previous_year(year, settings)
               and landing.get(year - 1, frozenset()) != loaded.get(year - 1, frozenset())):
             plan.reasons[year] = f"the files of {year - 1} changed (indicator 3 uses them)"
-            plan.waiting_on[year] = year - 1
+            # Only those files: as last loaded, they give the release it has (no reference, code or
+            # configuration change besides), so the year can wait for them should they fail to load.
+            as_loaded = {**landing, year - 1: loaded.get(year - 1, frozenset())}
+            if release_fingerprint(as_loaded, year, settings) == published_fingerprint(settings.publish_dir, year):
+                plan.waiting_on[year] = year - 1
         elif plan.reference:
             plan.reasons[year] = "the reference files changed"
         else:

@@ -14,6 +14,7 @@ from wres.dbt import (DbtLog, building_years, dbt_executable, dbt_log_path, ensu
                       target_path, vars_arg)
 from wres.disclosure.releases import record_release_cells
 from wres.ingest.load import ensure_raw_schema
+from wres.publish.release import recover_leftovers
 from wres.quality import dbt_failures
 from orchestration.metadata import table_row_counts
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
@@ -80,10 +81,12 @@ def wres_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, ware
     with warehouse.lock(), DbtLog(log) as sink, redirect_stdout(sink):
         with warehouse.writer() as con:
             ensure_raw_schema(con)  # a warehouse of an earlier layout is brought up to date before dbt reads it
+            # A release an interrupted publication moved aside is put back before its cells are compared.
+            for message in recover_leftovers(warehouse.settings().publish_dir):
+                context.log.warning(message)
             late = record_release_cells(con, warehouse.settings().publish_dir)
-        if late:  # recorded after each publication; found behind only when a process died in between
-            context.log.warning(f"recorded the published cells of WRES {sorted(late)}, which no publication had "
-                                f"recorded (a refresh stopped after publishing, or a warehouse of an earlier version)")
+        if late:  # recorded after each publication, unless a process stopped in between or none has run yet
+            context.log.info(f"recorded the published cells of WRES {sorted(late)} before the build")
         # Row counts are added once dbt has exited (dagster-dbt's fetch_row_counts() would open the
         # warehouse while dbt writes it): the models' events are held until then.
         events = []

@@ -11,6 +11,7 @@ the release.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -97,6 +98,7 @@ def record_release_cells(con: duckdb.DuckDBPyConnection, publish_dir: Path) -> d
                                         [year]).fetchall()[0][0]
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        with contextlib.suppress(duckdb.Error):  # a failed commit has rolled back already
+            con.execute("rollback")
         raise
     return written

@@ -58,4 +58,5 @@ def model(dbt, session):
     # The var lowers the threshold only to exercise the worker processes on a small landing zone (the tests).
     at_least = SUPPRESSION_PROCESSES_FROM if processes_from in (None, "", "None") else int(processes_from)
     processes = SUPPRESSION_PROCESSES if rows >= at_least else 1
+    print(f"{dbt.this}: WRES {', '.join(map(str, build))} protected in {processes} process(es)", flush=True)
     return suppress_year_by_year(build, load_year, previous, kept, thresholds, band_levels, processes)
