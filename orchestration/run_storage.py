@@ -11,15 +11,18 @@ database file, so the webserver, which does not load this module, reads the file
 Of those 11 ms, most went on opening the file: Dagster's SQLite storages build a SQLAlchemy engine
 for every event and close its connection after it, and closing the last connection to a WAL file
 checkpoints it. `reuse_connections` gives each SQLite file one engine for the life of the process;
-the transactions and their commits are Dagster's own, unchanged. The run index and the event index
-keep their connection open in the engine's pool. Each run's own event file does not: the webserver
-learns of a run's new events by watching that file (watchdog), which changes only when the WAL is
-checkpointed, that is when the last connection closes, so its connection still closes after every
-event (`NullPool`), and only the engine is kept.
+the transactions and their commits are Dagster's own, unchanged, and each engine's pool keeps its
+connection open. A full refresh of the hand-made landing zone, both years published in the
+refreshing process, spent 4.3 s storing its events instead of 7.3 s (pyinstrument). The webserver
+learns of a run's new events by watching the run's own file (watchdog), and a commit in WAL mode
+changes only the write-ahead log beside it until a checkpoint, which Dagster's closing of every
+connection used to bring: so after a transaction that wrote to a run's file, its modification time
+is set (`os.utime`), which the watch sees as a change.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -27,7 +30,6 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 
 # One engine per SQLite file: the run index, the event index and each run's event shard. A process
 # writes a few runs (a refresh: one per step); the least recently used beyond these are closed.
@@ -52,14 +54,14 @@ def commit_in_write_ahead_mode() -> None:
         event.listen(Engine, "connect", _write_ahead)
 
 
-def engine_for(url: str, keep_open: bool = True) -> Engine:
-    """The process's engine for the SQLite file at `url`: its pool keeps one connection open (more while
-    threads write at once), or, `keep_open` false, closes each connection when it is returned."""
+def engine_for(url: str) -> Engine:
+    """The process's engine for the SQLite file at `url`; its pool keeps one connection open (more while
+    threads write at once)."""
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
-            pool = {"pool_size": 1, "max_overflow": 4} if keep_open else {"poolclass": NullPool}
-            engine = _engines[url] = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **pool)
+            engine = _engines[url] = create_engine(url, pool_size=1, max_overflow=4,
+                                                   connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
             while len(_engines) > ENGINES_KEPT:
                 _engines.popitem(last=False)[1].dispose()  # a connection still checked out closes on return
         _engines.move_to_end(url)
@@ -76,13 +78,18 @@ def reuse_connections() -> None:
     @contextmanager
     def event_log_connection(self, shard: str):
         with self._db_lock:
-            # A run's own file is watched for changes: closed after each event, it is checkpointed.
-            engine = engine_for(self.conn_string_for_shard(shard), keep_open=shard == INDEX_SHARD_NAME)
+            engine = engine_for(self.conn_string_for_shard(shard))
             if shard not in self._initialized_dbs:
                 self._initdb(engine)
                 self._initialized_dbs.add(shard)
-            with engine.connect() as conn, conn.begin():
-                yield conn
+            with engine.connect() as conn:
+                sqlite = conn.connection.dbapi_connection
+                changes = sqlite.total_changes
+                with conn.begin():
+                    yield conn
+                wrote = sqlite.total_changes != changes
+            if wrote and shard != INDEX_SHARD_NAME:  # a run's own file, which the webserver watches
+                os.utime(self.path_for_shard(shard))
 
     @contextmanager
     def run_connection(self):

@@ -289,9 +289,12 @@ def test_the_refresh_commits_dagster_run_history_in_write_ahead_mode(refreshed):
 def test_dagster_storage_opens_each_sqlite_file_once_per_process(tmp_path, monkeypatch):
     """With `reuse_connections` (as the code location and the `wres` command have it), a run of three
     assets stores its events over one engine per SQLite file, the run index, the event index and the
-    run's own file, not one per event; the run's history reads back whole. The run's own file is left
-    closed after each event, hence checkpointed (no write-ahead log left beside it): the webserver sees
-    a run's new events by watching that file change."""
+    run's own file, not one per event; the run's history reads back whole. And a watch of the run's
+    events, as the webserver keeps on a run it shows, sees every one of them as they are written, though
+    the connection stays open (so that its write-ahead log is not checkpointed after each event)."""
+    import threading
+    import uuid
+
     from orchestration import run_storage
 
     created = []
@@ -311,17 +314,26 @@ def test_dagster_storage_opens_each_sqlite_file_once_per_process(tmp_path, monke
     def third(second: int) -> int:
         return second + 1
 
+    job = dg.Definitions(assets=[first, second, third]).resolve_implicit_global_asset_job_def()
+    run_id = str(uuid.uuid4())
+    watched, all_seen = [], threading.Event()
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
-        result = dg.materialize([first, second, third], instance=instance)
+        def seen(event, cursor):
+            watched.append(event)
+            if event.is_dagster_event and event.dagster_event_type == dg.DagsterEventType.RUN_SUCCESS:
+                all_seen.set()
+
+        instance.watch_event_logs(run_id, None, seen)
+        result = job.execute_in_process(instance=instance, run_id=run_id)
         assert result.success and result.output_for_node("third") == 3
-        events = instance.all_logs(result.run_id)
-        materialized = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+        assert all_seen.wait(30), f"the watch saw {len(watched)} events"
+        instance.end_watch_event_logs(run_id, seen)
+        events = instance.all_logs(run_id)
+        materialized = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
     files = sorted(url.rsplit("/", 1)[-1] for url in created)
-    assert files == sorted(["runs.db", "index.db", f"{result.run_id}.db"]), files
+    assert files == sorted(["runs.db", "index.db", f"{run_id}.db"]), files
     assert len(events) > 20 and len(materialized) == 3
-    shard = next(tmp_path.rglob(f"{result.run_id}.db"))
-    assert not shard.with_name(shard.name + "-wal").exists()
-    assert (shard.parent / "index.db-wal").exists()  # the index's connection is kept open: its log stays
+    assert len(watched) == len(events)
 
 
 def test_a_publication_worker_that_has_died_leaves_its_years_to_the_refreshing_process(tmp_path):
