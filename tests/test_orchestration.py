@@ -1,5 +1,6 @@
 """The Dagster code location: lineage, sensors, schedule, and whole refreshes in process."""
 
+import contextvars
 import gc
 import json
 import os
@@ -37,7 +38,9 @@ def test_definitions_validate():
 
 
 def test_lineage_runs_from_raw_files_through_dbt_to_the_release():
-    graph = build_definitions(load_settings()).resolve_asset_graph()
+    # In a context of its own, as run_refresh loads them: an instance another test exited out of order
+    # leaves Dagster's current definitions-state storage naming a collected instance (refresh.py).
+    graph = contextvars.Context().run(lambda: build_definitions(load_settings()).resolve_asset_graph())
     key = dg.AssetKey.from_user_string
 
     def ancestors(asset):
@@ -314,10 +317,13 @@ def test_dagster_storage_opens_each_sqlite_file_once_per_process(tmp_path, monke
     def third(second: int) -> int:
         return second + 1
 
-    job = dg.Definitions(assets=[first, second, third]).resolve_implicit_global_asset_job_def()
     run_id = str(uuid.uuid4())
     watched, all_seen = [], threading.Event()
     with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        # Resolved in a context of its own, as in the lineage test.
+        job = contextvars.Context().run(
+            lambda: dg.Definitions(assets=[first, second, third]).resolve_implicit_global_asset_job_def())
+
         def seen(event, cursor):
             watched.append(event)
             if event.is_dagster_event and event.dagster_event_type == dg.DagsterEventType.RUN_SUCCESS:
